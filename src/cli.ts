@@ -1,4 +1,4 @@
-import { UserFacingError } from "./errors.js";
+import { UsageError, UserFacingError } from "./errors.js";
 import { log } from "./log.js";
 
 /**
@@ -46,13 +46,6 @@ export function usage(): string {
     "",
     "Run the Discord bot itself with `npm start`.",
   ].join("\n");
-}
-
-/** Thrown by a subcommand for malformed arguments: usage is printed and the exit code is 2. */
-export class UsageError extends UserFacingError {
-  constructor(message: string) {
-    super("usage", message);
-  }
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -18,3 +18,10 @@ export function userMessage(error: unknown): string {
   if (error instanceof UserFacingError) return error.message;
   return "Something went wrong on our side. Please try again in a moment.";
 }
+
+/** Thrown by a CLI subcommand for malformed arguments: the CLI prints usage and exits 2. */
+export class UsageError extends UserFacingError {
+  constructor(message: string) {
+    super("usage", message);
+  }
+}
