@@ -33,7 +33,10 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
     usage: "similar <file | spotify link> [--k 10]",
     summary: "tracks in the catalog that sound alike",
   },
-  bench: { usage: "bench [classifier|catalog|bot]", summary: "measure speed and memory (medians, p99)" },
+  bench: {
+    usage: "bench [audio|features|classifier|catalog|bot]",
+    summary: "measure speed and memory (medians, p99)",
+  },
 };
 
 export function usage(): string {
