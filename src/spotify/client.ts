@@ -1,0 +1,294 @@
+import Keyv from "keyv";
+import SpotifyWebApi from "spotify-web-api-node";
+import { UserFacingError } from "../errors.js";
+import { type Logger, log } from "../log.js";
+import { unquote } from "./deezer.js";
+import { withProviderLimit } from "./download.js";
+import { isSpotifyId, looksLikeLink, parseSpotifyLink, type SpotifyLink } from "./links.js";
+import { toFullTrack, toTrack } from "./map.js";
+import {
+  DEFAULT_RETRY_POLICY,
+  parseRetryAfter,
+  type RetryDecision,
+  type RetryPolicy,
+  withRetries,
+} from "./retry.js";
+import type { Track } from "./types.js";
+
+/**
+ * Spotify for search and metadata only (its terms forbid analysing its audio). Uses
+ * spotify-web-api-node with the client-credentials flow; the token is cached and renewed before it
+ * expires, and a 401 (revoked or clock skew) renews it once and retries.
+ */
+
+export interface SpotifyOptions {
+  clientId: string;
+  clientSecret: string;
+  /** Autocomplete cache; default in-memory. */
+  cache?: Keyv;
+  suggestTtlMs?: number;
+  /** Autocomplete answers within this even when Spotify is slow (Discord allows 3 s). */
+  suggestDeadlineMs?: number;
+  /** Bound on one Spotify call; the library itself never times out. */
+  timeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+  /** ISO country for availability; omitted by default. */
+  market?: string;
+  logger?: Logger;
+}
+
+export interface Collection {
+  name: string;
+  tracks: Track[];
+}
+
+export interface CollectionProgress {
+  loaded: number;
+  total: number;
+}
+
+export interface SpotifyClient {
+  /** Tracks for an artist and song (or a link in either field), best match first. Throws "not-found". */
+  search(artist: string, song: string): Promise<Track[]>;
+  /** One track by Spotify id, link or URI. */
+  track(idOrLink: string): Promise<Track>;
+  /** Quick matches for autocomplete; never throws, may be empty when Spotify is slow. */
+  suggest(query: string): Promise<Track[]>;
+  /** Every track of a playlist or album link, in order. */
+  collection(
+    link: string,
+    onPage?: (page: Track[], progress: CollectionProgress) => void,
+  ): Promise<Collection>;
+}
+
+/** Spotify's current maximum for search. */
+const SEARCH_LIMIT = 10;
+const PLAYLIST_PAGE = 100;
+const ALBUM_PAGE = 50;
+/** Renew this long before the token's stated expiry, so an in-flight call never carries a dead token. */
+const TOKEN_RENEW_MARGIN_MS = 60_000;
+const MIN_SUGGEST_LENGTH = 2;
+
+interface SpotifyHttpError {
+  statusCode?: number;
+  headers?: Record<string, string>;
+}
+
+class SpotifyTimeout extends Error {}
+
+export function createSpotify(options: SpotifyOptions): SpotifyClient {
+  const api = new SpotifyWebApi({ clientId: options.clientId, clientSecret: options.clientSecret });
+  const cache = options.cache ?? new Keyv();
+  const logger = (options.logger ?? log).child({ module: "spotify" });
+  const policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const market = options.market ? { market: options.market } : {};
+  const suggestions = new Map<string, Promise<Track[]>>();
+
+  let token: { expiresAt: number } | undefined;
+  let renewing: Promise<void> | undefined;
+
+  function ensureToken(): Promise<void> {
+    if (token && Date.now() < token.expiresAt) return Promise.resolve();
+    renewing ??= (async () => {
+      try {
+        const { body } = await withDeadline(api.clientCredentialsGrant());
+        api.setAccessToken(body.access_token);
+        const lifetimeMs = body.expires_in * 1000;
+        token = { expiresAt: Date.now() + lifetimeMs - Math.min(TOKEN_RENEW_MARGIN_MS, lifetimeMs / 2) };
+      } finally {
+        renewing = undefined;
+      }
+    })();
+    return renewing;
+  }
+
+  function withDeadline<T>(promise: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new SpotifyTimeout(`Spotify took longer than ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+    });
+    return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+  }
+
+  /** One Web API call with token handling, retries and friendly errors. */
+  async function call<T>(request: () => Promise<{ body: T }>, notFound: () => UserFacingError): Promise<T> {
+    let renewedAfter401 = false;
+    const attempt = () =>
+      withProviderLimit("spotify", async () => {
+        await ensureToken();
+        try {
+          return (await withDeadline(request())).body;
+        } catch (error) {
+          if ((error as SpotifyHttpError).statusCode !== 401 || renewedAfter401) throw error;
+          renewedAfter401 = true;
+          token = undefined;
+          await ensureToken();
+          return (await withDeadline(request())).body;
+        }
+      });
+    try {
+      return await withRetries(attempt, decide, policy, "Spotify");
+    } catch (error) {
+      if (error instanceof UserFacingError) throw error;
+      const status = (error as SpotifyHttpError).statusCode;
+      if (status === 404 || status === 400) throw notFound();
+      logger.warn({ err: error, status }, "Spotify call failed");
+      throw new UserFacingError(
+        "spotify-unavailable",
+        "Spotify isn't answering right now — please try again in a minute.",
+        {
+          cause: error,
+        },
+      );
+    }
+  }
+
+  async function searchTracks(query: string): Promise<Track[]> {
+    const body = await call(
+      () => api.searchTracks(query, { limit: SEARCH_LIMIT, ...market }),
+      () => new UserFacingError("not-found", "Spotify didn't understand that search."),
+    );
+    return (body.tracks?.items ?? []).map(toFullTrack);
+  }
+
+  function linkOf(text: string, kinds: SpotifyLink["kind"][]): SpotifyLink {
+    const link = parseSpotifyLink(text);
+    if (link && kinds.includes(link.kind)) return link;
+    const wanted = kinds.join(" or ");
+    throw new UserFacingError(
+      "bad-link",
+      `That doesn't look like a Spotify ${wanted} link. Paste one like https://open.spotify.com/${kinds[0]}/… or spotify:${kinds[0]}:….`,
+    );
+  }
+
+  async function track(idOrLink: string): Promise<Track> {
+    const id = isSpotifyId(idOrLink.trim()) ? idOrLink.trim() : linkOf(idOrLink, ["track"]).id;
+    const body = await call(
+      () => api.getTrack(id, market),
+      () => new UserFacingError("not-found", "I couldn't find that track on Spotify — is the link complete?"),
+    );
+    return toFullTrack(body);
+  }
+
+  async function playlist(
+    id: string,
+    onPage: ((page: Track[], progress: CollectionProgress) => void) | undefined,
+  ) {
+    const notFound = () =>
+      new UserFacingError("not-found", "I couldn't find that playlist on Spotify — is it public?");
+    const first = await call(() => api.getPlaylist(id, market), notFound);
+    const tracks: Track[] = [];
+    let page: SpotifyApi.PagingObject<SpotifyApi.PlaylistTrackObject> = first.tracks;
+    for (;;) {
+      // Entries can be null (removed), local files (no Spotify id) or podcast episodes: skip those.
+      const pageTracks = page.items.flatMap((entry) => {
+        const item = (entry?.item ?? entry?.track) as
+          | (SpotifyApi.TrackObjectFull & { type?: string })
+          | null
+          | undefined;
+        return item && !entry.is_local && item.type !== "episode" && item.id ? [toFullTrack(item)] : [];
+      });
+      tracks.push(...pageTracks);
+      onPage?.(pageTracks, { loaded: page.offset + page.items.length, total: page.total });
+      if (!page.next || page.items.length === 0) break;
+      const offset = page.offset + page.items.length;
+      page = await call(
+        () => api.getPlaylistTracks(id, { offset, limit: PLAYLIST_PAGE, ...market }),
+        notFound,
+      );
+    }
+    return { name: first.name, tracks };
+  }
+
+  async function album(
+    id: string,
+    onPage: ((page: Track[], progress: CollectionProgress) => void) | undefined,
+  ) {
+    const notFound = () => new UserFacingError("not-found", "I couldn't find that album on Spotify.");
+    const first = await call(() => api.getAlbum(id, market), notFound);
+    const tracks: Track[] = [];
+    let page: SpotifyApi.PagingObject<SpotifyApi.TrackObjectSimplified> = first.tracks;
+    for (;;) {
+      const pageTracks = page.items.filter((item) => item?.id).map((item) => toTrack(item, first));
+      tracks.push(...pageTracks);
+      onPage?.(pageTracks, { loaded: page.offset + page.items.length, total: page.total });
+      if (!page.next || page.items.length === 0) break;
+      const offset = page.offset + page.items.length;
+      page = await call(() => api.getAlbumTracks(id, { offset, limit: ALBUM_PAGE, ...market }), notFound);
+    }
+    return { name: first.name, tracks };
+  }
+
+  return {
+    async search(artist, song) {
+      const link = [song, artist].find(looksLikeLink);
+      if (link) return [await track(link)];
+      const title = unquote(song);
+      const by = unquote(artist);
+      if (!title && !by)
+        throw new UserFacingError("not-found", "Tell me a song title (and ideally the artist) to look for.");
+      const fielded = [title && `track:"${title}"`, by && `artist:"${by}"`].filter(Boolean).join(" ");
+      let tracks = await searchTracks(fielded);
+      // Fielded search is strict about spelling and word order; free text is forgiving.
+      if (tracks.length === 0) tracks = await searchTracks(`${title} ${by}`.trim());
+      if (tracks.length === 0) {
+        throw new UserFacingError(
+          "not-found",
+          by
+            ? `I couldn't find “${song.trim()}” by ${artist.trim()} on Spotify.`
+            : `I couldn't find “${song.trim()}” on Spotify.`,
+        );
+      }
+      return tracks;
+    },
+
+    track,
+
+    async suggest(query) {
+      const text = query.trim().toLowerCase();
+      if (text.length < MIN_SUGGEST_LENGTH || looksLikeLink(text)) return [];
+      const key = `suggest:${text}`;
+      const cached = (await cache.get(key)) as Track[] | undefined;
+      if (cached) return cached;
+      // The lookup is shared by identical keystrokes and outlives the deadline, so a slow answer
+      // still lands in the cache for the next keystroke.
+      let pending = suggestions.get(text);
+      if (!pending) {
+        pending = searchTracks(text)
+          .then(async (tracks) => {
+            await cache.set(key, tracks, options.suggestTtlMs ?? 10 * 60_000);
+            return tracks;
+          })
+          .catch((error: unknown) => {
+            logger.info({ err: error }, "autocomplete search failed");
+            return [] as Track[];
+          })
+          .finally(() => suggestions.delete(text));
+        suggestions.set(text, pending);
+      }
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<Track[]>((resolve) => {
+        timer = setTimeout(() => resolve([]), options.suggestDeadlineMs ?? 2000);
+      });
+      return Promise.race([pending, deadline]).finally(() => clearTimeout(timer));
+    },
+
+    async collection(link, onPage) {
+      const parsed = linkOf(link, ["playlist", "album"]);
+      return parsed.kind === "playlist" ? playlist(parsed.id, onPage) : album(parsed.id, onPage);
+    },
+  };
+}
+
+function decide(error: unknown): RetryDecision {
+  if (error instanceof SpotifyTimeout) return { retry: true };
+  const { statusCode, headers } = error as SpotifyHttpError;
+  if (statusCode === 429) return { retry: true, afterMs: parseRetryAfter(headers?.["retry-after"]) ?? 1000 };
+  // No status code: the connection itself failed (reset, refused, DNS).
+  if (statusCode === undefined || statusCode >= 500) return { retry: true };
+  return { retry: false };
+}

@@ -1,0 +1,99 @@
+import { UserFacingError } from "../errors.js";
+import { fetchJson, type HttpOptions } from "./download.js";
+import { withRetries } from "./retry.js";
+
+/**
+ * Deezer's public API (no key needed). It reports errors as HTTP 200 with an `error` object, e.g.
+ * `{"error":{"type":"DataException","message":"no data","code":800}}`, so every reply is inspected.
+ */
+
+export interface DeezerTrack {
+  id: number;
+  title: string;
+  /** Seconds. */
+  duration: number;
+  /** Signed MP3 URL that expires; empty string when Deezer has no preview. */
+  preview: string;
+  artist: { name: string };
+}
+
+export interface DeezerOptions {
+  http?: HttpOptions;
+  /** Wait before retrying after Deezer's quota error (code 4), growing per retry. */
+  quotaDelayMs?: number;
+  quotaRetries?: number;
+}
+
+const API = "https://api.deezer.com";
+const NO_DATA = 800;
+const QUOTA_EXCEEDED = 4;
+const SERVICE_BUSY = 700;
+
+class DeezerQuotaError extends Error {}
+
+export function createDeezer(options: DeezerOptions = {}) {
+  const quotaDelayMs = options.quotaDelayMs ?? 1000;
+  const policy = { retries: options.quotaRetries ?? 2, baseDelayMs: quotaDelayMs, maxRetryAfterMs: 10_000 };
+
+  /** The reply's payload, or undefined for Deezer's "no data". */
+  async function call(path: string): Promise<unknown> {
+    let attempt = 0;
+    return withRetries(
+      async () => {
+        attempt++;
+        const reply = await fetchJson(`${API}${path}`, "deezer", options.http);
+        const error = (reply as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+        if (!error) return reply;
+        if (error.code === NO_DATA) return undefined;
+        if (error.code === QUOTA_EXCEEDED || error.code === SERVICE_BUSY)
+          throw new DeezerQuotaError(String(error.message));
+        throw new UserFacingError(
+          "provider-unavailable",
+          "Deezer turned down genrebot's request — please try again later.",
+          {
+            cause: new Error(`Deezer error ${String(error.code)}: ${String(error.message)}`),
+          },
+        );
+      },
+      (error) =>
+        error instanceof DeezerQuotaError
+          ? { retry: true, afterMs: quotaDelayMs * attempt }
+          : { retry: false },
+      policy,
+      "Deezer",
+    );
+  }
+
+  return {
+    async byIsrc(isrc: string): Promise<DeezerTrack | undefined> {
+      return asTrack(await call(`/track/isrc:${encodeURIComponent(isrc)}`));
+    },
+    async byId(id: number): Promise<DeezerTrack | undefined> {
+      return asTrack(await call(`/track/${id}`));
+    },
+    async search(artist: string, title: string): Promise<DeezerTrack[]> {
+      const query = `artist:"${unquote(artist)}" track:"${unquote(title)}"`;
+      const reply = (await call(`/search?q=${encodeURIComponent(query)}`)) as { data?: unknown } | undefined;
+      return Array.isArray(reply?.data) ? reply.data.flatMap((item) => asTrack(item) ?? []) : [];
+    },
+  };
+}
+
+export type DeezerApi = ReturnType<typeof createDeezer>;
+
+/** Quotes inside a fielded query would end the field early. */
+export function unquote(text: string): string {
+  return text.replace(/"/g, " ").trim();
+}
+
+function asTrack(value: unknown): DeezerTrack | undefined {
+  const track = value as Partial<DeezerTrack> | undefined;
+  if (typeof track?.id !== "number" || typeof track.title !== "string") return undefined;
+  return {
+    id: track.id,
+    title: track.title,
+    duration: typeof track.duration === "number" ? track.duration : 0,
+    preview: typeof track.preview === "string" ? track.preview : "",
+    artist: { name: typeof track.artist?.name === "string" ? track.artist.name : "" },
+  };
+}

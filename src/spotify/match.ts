@@ -1,0 +1,52 @@
+/**
+ * Deciding whether a Deezer or iTunes search hit is the same recording as a Spotify track. Titles
+ * differ in decoration across services ("Song - Remastered 2011", "Song (feat. X)"), so both sides
+ * are normalised before comparing; the duration check keeps live versions and edits out.
+ */
+export interface Candidate {
+  title: string;
+  artist: string;
+  durationMs: number;
+}
+
+export const MAX_DURATION_DIFFERENCE_MS = 3000;
+
+const VERSION_WORDS = "remaster(?:ed)?|version|edit|mix|mono|stereo|live|deluxe|single|bonus|anniversary";
+const DASH_SUFFIX = new RegExp(`\\s+[-–—]\\s+[^-–—]*\\b(?:${VERSION_WORDS})\\b.*$`, "i");
+const BRACKETED_VERSION = new RegExp(`\\s*[([][^)\\]]*\\b(?:${VERSION_WORDS})\\b[^)\\]]*[)\\]]`, "gi");
+// "(with X)" only in brackets: a bare "with" is part of many titles ("Stay With Me").
+const FEATURING =
+  /\s*[([]\s*(?:feat\.?|ft\.?|featuring|with)\s[^)\]]*[)\]]|\s+(?:feat\.|ft\.|featuring)\s.*$/gi;
+
+function basic(text: string): string {
+  return text
+    .normalize("NFKD")
+    .replace(/\p{M}/gu, "")
+    .toLowerCase()
+    .replace(/&/g, " and ")
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .trim();
+}
+
+export function normaliseTitle(title: string): string {
+  return basic(title.replace(DASH_SUFFIX, "").replace(BRACKETED_VERSION, "").replace(FEATURING, ""));
+}
+
+/** The individual artist names in a credit such as "A feat. B", "A & B" or "A, B". */
+function artistNames(credit: string): string[] {
+  return credit
+    .split(/\s*(?:,|&|\band\b|\bx\b|\bfeat\.?|\bft\.?|\bfeaturing\b|\bwith\b)\s*/i)
+    .map(basic)
+    .filter((name) => name.length > 0);
+}
+
+export function isSameRecording(
+  track: { title: string; artists: string[]; durationMs: number },
+  candidate: Candidate,
+): boolean {
+  if (Math.abs(track.durationMs - candidate.durationMs) > MAX_DURATION_DIFFERENCE_MS) return false;
+  if (normaliseTitle(track.title) !== normaliseTitle(candidate.title)) return false;
+  const credited = new Set(artistNames(candidate.artist));
+  credited.add(basic(candidate.artist));
+  return track.artists.some((artist) => credited.has(basic(artist)));
+}
