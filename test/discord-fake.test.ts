@@ -73,7 +73,8 @@ describe("fake Discord speaks API v10 to the real discord.js client", () => {
     expect(reply.attachments.map((a) => [a.filename, [...a.bytes]])).toEqual([
       ["chart.png", [0x89, 0x50, 0x4e, 0x47]],
     ]);
-    expect((reply.embeds[0]?.image as { url: string }).url).toBe(reply.attachments[0]?.url);
+    expect(reply.embeds[0]?.image).toMatchObject({ url: reply.attachments[0]?.url });
+    expect(reply.attachments[0]?.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/bot-attachments\//);
     expect(reply.flags & MessageFlags.Loading).toBe(0);
 
     const click = fake.clickButton(reply, "again");

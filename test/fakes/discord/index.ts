@@ -18,7 +18,6 @@ import {
   type FakeUser,
   MEMBER_PERMISSIONS,
   memberPayload,
-  type StoredAttachment,
   type StoredMessage,
   textChannelPayload,
   toApiMessage,
