@@ -1,0 +1,15 @@
+/**
+ * librosa's `to_mono`: the float32 mean of the channels, sample by sample.
+ */
+export function downmix(channels: Float32Array[]): Float32Array {
+  const first = channels[0] as Float32Array;
+  if (channels.length === 1) return first.slice();
+  const length = Math.min(...channels.map((c) => c.length));
+  const mono = new Float32Array(length);
+  for (const channel of channels) {
+    for (let i = 0; i < length; i++) mono[i] = (mono[i] as number) + (channel[i] as number);
+  }
+  const scale = 1 / channels.length;
+  for (let i = 0; i < length; i++) mono[i] = (mono[i] as number) * scale;
+  return mono;
+}
