@@ -1,0 +1,82 @@
+import FFT from "fft.js";
+
+/**
+ * Real FFT of one power-of-two size on Float64Arrays, built on fft.js's radix-4 real transform.
+ * The inverse uses the Hartley identity (a real inverse DFT is one forward real DFT of Re − Im), so
+ * both directions cost one fft.js `realTransform` and no complex transform is ever needed.
+ */
+export class RealFft {
+  readonly size: number;
+  private readonly fft: FFT;
+  private readonly spectrum: Float64Array;
+  private readonly hartley: Float64Array;
+
+  constructor(size: number) {
+    this.size = size;
+    this.fft = new FFT(size);
+    this.spectrum = new Float64Array(2 * size);
+    this.hartley = new Float64Array(size);
+  }
+
+  /** numpy.fft.rfft: bins 0..size/2 of `frame` into re/im starting at `offset`. */
+  forward(
+    frame: Float64Array,
+    re: Float32Array | Float64Array,
+    im: Float32Array | Float64Array,
+    offset: number,
+  ) {
+    const spectrum = this.spectrum;
+    this.fft.realTransform(spectrum, frame);
+    const bins = this.size / 2 + 1;
+    for (let k = 0; k < bins; k++) {
+      re[offset + k] = spectrum[2 * k] as number;
+      im[offset + k] = spectrum[2 * k + 1] as number;
+    }
+  }
+
+  /**
+   * numpy.fft.irfft(n=size) of the half spectrum re/im[offset .. offset+size/2] into `out`.
+   * Like numpy, the imaginary parts of the DC and Nyquist bins are ignored.
+   */
+  inverse(
+    re: Float32Array | Float64Array,
+    im: Float32Array | Float64Array,
+    offset: number,
+    out: Float64Array,
+  ) {
+    const n = this.size;
+    const half = n / 2;
+    const h = this.hartley;
+    h[0] = re[offset] as number;
+    h[half] = re[offset + half] as number;
+    for (let k = 1; k < half; k++) {
+      const a = re[offset + k] as number;
+      const b = im[offset + k] as number;
+      h[k] = a - b;
+      h[n - k] = a + b;
+    }
+    const spectrum = this.spectrum;
+    this.fft.realTransform(spectrum, h);
+    const scale = 1 / n;
+    out[0] = (spectrum[0] as number) * scale;
+    out[half] = ((spectrum[n] as number) - (spectrum[n + 1] as number)) * scale;
+    for (let k = 1; k < half; k++) {
+      const hr = spectrum[2 * k] as number;
+      const hi = spectrum[2 * k + 1] as number;
+      out[k] = (hr - hi) * scale;
+      out[n - k] = (hr + hi) * scale;
+    }
+  }
+}
+
+const instances = new Map<number, RealFft>();
+
+/** One shared RealFft per size: fft.js tables are costly to build and the buffers are reusable. */
+export function realFft(size: number): RealFft {
+  let instance = instances.get(size);
+  if (!instance) {
+    instance = new RealFft(size);
+    instances.set(size, instance);
+  }
+  return instance;
+}

@@ -1,0 +1,40 @@
+import { medianFilterColumns, medianFilterRows } from "./median.js";
+import { FLOAT32_TINY } from "./spectral.js";
+import { type MeanVariance, meanVariance } from "./stats.js";
+import { istft, N_BINS, type Stft } from "./stft.js";
+
+/** librosa.decompose.hpss default kernel_size: 31 frames (harmonic) and 31 bins (percussive). */
+const KERNEL = 31;
+
+export interface HpssStats {
+  harmonic: MeanVariance;
+  percussive: MeanVariance;
+}
+
+/**
+ * Mean and variance of the two waveforms of librosa.effects.hpss(y) (kernel 31, power 2,
+ * margin 1): median-filter the magnitude along time (harmonic) and frequency (percussive), soft
+ * masks H²/(H²+P²) and P²/(H²+P²) (0.5 each where both are ~0, librosa's split_zeros), masked
+ * STFTs back through istft(length=len(y)).
+ *
+ * The two masks sum to exactly 1, and istft(stft(y)) is y, so the percussive waveform is y minus
+ * the harmonic one: one inverse STFT instead of two.
+ */
+export function hpssStats(samples: Float32Array, spectrum: Stft, magnitude: Float32Array): HpssStats {
+  const { nFrames, re, im } = spectrum;
+  const percussive = medianFilterRows(magnitude, nFrames, N_BINS, KERNEL);
+  const harmonic = medianFilterColumns(magnitude, nFrames, N_BINS, KERNEL);
+  const harmonicRe = new Float32Array(re.length);
+  const harmonicIm = new Float32Array(im.length);
+  for (let i = 0; i < re.length; i++) {
+    const h = harmonic[i] as number;
+    const p = percussive[i] as number;
+    const mask = Math.max(h, p) < FLOAT32_TINY ? 0.5 : (h * h) / (h * h + p * p);
+    harmonicRe[i] = (re[i] as number) * mask;
+    harmonicIm[i] = (im[i] as number) * mask;
+  }
+  const yHarmonic = istft({ nFrames, re: harmonicRe, im: harmonicIm }, samples.length);
+  const yPercussive = new Float64Array(samples.length);
+  for (let i = 0; i < samples.length; i++) yPercussive[i] = (samples[i] as number) - (yHarmonic[i] as number);
+  return { harmonic: meanVariance(yHarmonic), percussive: meanVariance(yPercussive) };
+}

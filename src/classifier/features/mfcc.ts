@@ -1,0 +1,36 @@
+import { N_MELS } from "./mel.js";
+import { type MeanVariance, meanVariance } from "./stats.js";
+
+export const N_MFCC = 20;
+
+let dctMatrix: Float64Array | undefined;
+
+/** The first N_MFCC rows of the orthonormal DCT-II of length N_MELS (scipy.fftpack.dct(norm="ortho")). */
+function buildDct(): Float64Array {
+  const matrix = new Float64Array(N_MFCC * N_MELS);
+  for (let k = 0; k < N_MFCC; k++) {
+    const scale = Math.sqrt((k === 0 ? 1 : 2) / N_MELS);
+    for (let n = 0; n < N_MELS; n++)
+      matrix[k * N_MELS + n] = scale * Math.cos((Math.PI * k * (2 * n + 1)) / (2 * N_MELS));
+  }
+  return matrix;
+}
+
+/**
+ * Mean and variance over frames of each of librosa.feature.mfcc(y, n_mfcc=20)'s coefficients
+ * (dct_type=2, norm="ortho", no lifter) from the log-mel spectrogram.
+ */
+export function mfccStats(melDb: Float32Array, nFrames: number): MeanVariance[] {
+  dctMatrix ??= buildDct();
+  const coefficients = Array.from({ length: N_MFCC }, () => new Float64Array(nFrames));
+  for (let t = 0; t < nFrames; t++) {
+    const base = t * N_MELS;
+    for (let k = 0; k < N_MFCC; k++) {
+      const row = k * N_MELS;
+      let sum = 0;
+      for (let n = 0; n < N_MELS; n++) sum += (dctMatrix[row + n] as number) * (melDb[base + n] as number);
+      (coefficients[k] as Float64Array)[t] = sum;
+    }
+  }
+  return coefficients.map(meanVariance);
+}
