@@ -186,11 +186,11 @@ export function createSpotify(options: SpotifyOptions): SpotifyClient {
     for (;;) {
       // Entries can be null (removed), local files (no Spotify id) or podcast episodes: skip those.
       const pageTracks = page.items.flatMap((entry) => {
-        const item = (entry?.item ?? entry?.track) as
-          | (SpotifyApi.TrackObjectFull & { type?: string })
-          | null
-          | undefined;
-        return item && !entry.is_local && item.type !== "episode" && item.id ? [toFullTrack(item)] : [];
+        // Typed as tracks, but episodes arrive here too when a playlist mixes in podcasts.
+        const item: { type?: string } | null | undefined = entry?.item ?? entry?.track;
+        return item && !entry.is_local && item.type === "track" && (item as SpotifyApi.TrackObjectFull).id
+          ? [toFullTrack(item as SpotifyApi.TrackObjectFull)]
+          : [];
       });
       tracks.push(...pageTracks);
       onPage?.(pageTracks, { loaded: page.offset + page.items.length, total: page.total });
