@@ -1,0 +1,226 @@
+import { randomUUID } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import KeyvRedis, { createClient } from "@keyv/redis";
+import KeyvSqlite from "@keyv/sqlite";
+import Keyv, { type KeyvStoreAdapter } from "keyv";
+import type { Logger } from "../log.js";
+
+/**
+ * Where catalog records live: a SQLite file (default) or Redis, both behind Keyv. Values are the
+ * record's own JSON text (see record.ts); this layer moves strings and knows nothing of records.
+ */
+export interface TrackStore {
+  /** For logs, e.g. "sqlite data/genrebot.sqlite". */
+  readonly description: string;
+  set(id: string, value: string): Promise<void>;
+  get(id: string): Promise<string | undefined>;
+  /** Every stored [id, value], streamed (Keyv's iterator), for loading the index at start-up. */
+  entries(): AsyncGenerator<[string, unknown]>;
+  /** How many records are stored, so start-up can report progress against a total. */
+  count(): Promise<number>;
+  /** Tells other processes sharing the store that `id` changed. */
+  announce(id: string): Promise<void>;
+  /**
+   * Starts hearing other processes' changes. `reconnected` fires when the store comes back after an
+   * outage, during which announcements may have been missed.
+   */
+  listen(events: StoreEvents): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface StoreEvents {
+  changed(id: string): void;
+  reconnected(): void;
+}
+
+export interface StoreOptions {
+  logger: Logger;
+  /** Bound on connecting and on each command, so an unreachable store fails fast instead of hanging. */
+  timeoutMs: number;
+}
+
+/**
+ * No colon: Keyv strips a namespace by splitting at the first ":", so "genrebot:tracks" would come back
+ * from the iterator as "tracks:<id>"; and no "_", which SQLite's LIKE treats as a wildcard.
+ */
+export const NAMESPACE = "genrebot-tracks";
+/** Rows per SQLite page when streaming; Keyv pages with LIMIT/OFFSET, so tiny pages cost quadratic time. */
+const SQLITE_PAGE = 2000;
+/** How long SQLite waits for another process's write lock (the bot and `genrebot index` may share a file). */
+const SQLITE_BUSY_MS = 5000;
+/** Redis reconnects with backoff capped here, so the catalog notices a returning server within a second. */
+const REDIS_MAX_BACKOFF_MS = 1000;
+
+/** Keyv would wrap values in its own JSON envelope; records already are JSON, so pass them through. */
+function passThroughKeyv(store: KeyvStoreAdapter, useKeyPrefix: boolean): Keyv<string> {
+  const keyv = new Keyv<string>({
+    store,
+    namespace: NAMESPACE,
+    useKeyPrefix,
+    throwOnErrors: true,
+    serialize: (data) => String(data.value),
+    deserialize: <Value>(raw: string) => ({ value: raw as unknown as Value }),
+  });
+  // Failures reach callers as rejections (throwOnErrors); the event would only duplicate them.
+  keyv.on("error", () => {});
+  return keyv;
+}
+
+async function* keyvEntries(keyv: Keyv<string>): AsyncGenerator<[string, unknown]> {
+  if (!keyv.iterator) throw new Error("this Keyv store cannot be iterated");
+  for await (const [key, value] of keyv.iterator(NAMESPACE)) yield [String(key), value];
+}
+
+export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+export async function openStore(url: string, options: StoreOptions): Promise<TrackStore> {
+  if (url.startsWith("sqlite://")) return openSqlite(url.slice("sqlite://".length));
+  if (url.startsWith("redis://") || url.startsWith("rediss://")) return openRedis(url, options);
+  throw new Error(`STORE_URL must start with sqlite:// or redis:// (got ${JSON.stringify(url)})`);
+}
+
+/**
+ * One file, one process at a time for writes. Every set is a single-row upsert in its own transaction,
+ * so a crash leaves the previous value or the new one, never half a record. WAL keeps those per-record
+ * commits cheap and lets readers (another process) proceed during a write. Processes sharing the file
+ * see each other's records at their next start: there is no change feed for SQLite.
+ */
+async function openSqlite(file: string): Promise<TrackStore> {
+  if (file !== ":memory:") mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const adapter = new KeyvSqlite({
+    uri: `sqlite://${file}`,
+    busyTimeout: SQLITE_BUSY_MS,
+    iterationLimit: SQLITE_PAGE,
+  });
+  await adapter.query("PRAGMA journal_mode=WAL");
+  const keyv = passThroughKeyv(adapter, true);
+  return {
+    description: `sqlite ${file}`,
+    async set(id, value) {
+      await keyv.set(id, value);
+    },
+    get: (id) => keyv.get(id),
+    entries: () => keyvEntries(keyv),
+    async count() {
+      const rows = (await adapter.query(
+        `SELECT COUNT(*) AS n FROM ${adapter.opts.table} WHERE key LIKE ?`,
+        `${NAMESPACE}:%`,
+      )) as Array<{ n: number }>;
+      return rows[0]?.n ?? 0;
+    },
+    async announce() {},
+    async listen() {},
+    close: () => adapter.disconnect(),
+  };
+}
+
+/**
+ * Redis, possibly shared by several bot processes (shards, or the bot plus `genrebot index`). Each
+ * process keeps its own in-memory index, so every put is announced on a pub/sub channel and the
+ * others fetch that record into theirs. SET is atomic: a record is stored whole or not at all.
+ *
+ * Outages: the client reconnects in the background forever, and with the offline queue disabled a
+ * command issued while disconnected fails at once instead of waiting for the reconnect loop (a hung
+ * server is covered by the caller's timeout). After a reconnect the subscriber reports it, so the
+ * catalog re-reads what it may have missed.
+ */
+async function openRedis(url: string, { logger, timeoutMs }: StoreOptions): Promise<TrackStore> {
+  const channel = `${NAMESPACE}:changed`;
+  const origin = randomUUID();
+  const client = createClient({
+    url,
+    disableOfflineQueue: true,
+    socket: {
+      connectTimeout: timeoutMs,
+      reconnectStrategy: (retries) => Math.min(50 * 2 ** retries, REDIS_MAX_BACKOFF_MS),
+    },
+  });
+  // The subscriber may queue: its SUBSCRIBE must survive an outage (node-redis re-subscribes on reconnect).
+  const subscriber = client.duplicate({ disableOfflineQueue: false });
+  let reportedDown = false;
+  const onError = (error: Error) => {
+    // The reconnect loop fails every second while Redis is down: say so once, not every time.
+    if (!reportedDown) logger.warn({ err: error, url: redactUrl(url) }, "catalog store (Redis) unreachable");
+    reportedDown = true;
+  };
+  client.on("error", onError);
+  subscriber.on("error", onError);
+  client.on("ready", () => {
+    if (reportedDown) logger.info({ url: redactUrl(url) }, "catalog store (Redis) is back");
+    reportedDown = false;
+  });
+
+  const connecting = client.connect();
+  try {
+    await withTimeout(connecting, timeoutMs, "connecting to Redis");
+  } catch {
+    // Keep going without it: reads use the in-memory index and the first reconnect loads the catalog.
+    connecting.catch(() => {});
+  }
+  const adapter = new KeyvRedis<string>(client, { namespace: NAMESPACE, throwOnErrors: true });
+  const keyv = passThroughKeyv(adapter, false);
+
+  return {
+    description: `redis ${redactUrl(url)}`,
+    async set(id, value) {
+      await keyv.set(id, value);
+    },
+    get: (id) => keyv.get(id),
+    entries: () => keyvEntries(keyv),
+    async count() {
+      let total = 0;
+      for await (const keys of client.scanIterator({ MATCH: `${NAMESPACE}::*`, COUNT: 1000 })) {
+        total += keys.length;
+      }
+      return total;
+    },
+    async announce(id) {
+      await client.publish(channel, JSON.stringify({ id, origin }));
+    },
+    async listen(events) {
+      let lost = false;
+      subscriber.on("error", () => {
+        lost = true;
+      });
+      subscriber.on("ready", () => {
+        if (lost) events.reconnected();
+        lost = false;
+      });
+      subscriber.connect().catch(() => {});
+      const subscribed = subscriber.subscribe(channel, (message) => {
+        const announced = parseAnnouncement(message);
+        if (announced && announced.origin !== origin) events.changed(announced.id);
+      });
+      // When Redis is down this resolves only after it returns; don't hold start-up for it.
+      await withTimeout(subscribed, timeoutMs, "subscribing to catalog changes").catch(() => {});
+    },
+    async close() {
+      // Every command the catalog issues is awaited before close, so nothing is cut off here.
+      for (const c of [subscriber, client]) if (c.isOpen) c.destroy();
+    },
+  };
+}
+
+function parseAnnouncement(message: string): { id: string; origin: string } | undefined {
+  try {
+    const parsed = JSON.parse(message) as { id?: unknown; origin?: unknown };
+    if (typeof parsed.id === "string" && typeof parsed.origin === "string") {
+      return { id: parsed.id, origin: parsed.origin };
+    }
+  } catch {
+    // Not ours: another program on the same channel.
+  }
+  return undefined;
+}
+
+/** Hides a password in redis://user:pass@host URLs before logging. */
+function redactUrl(url: string): string {
+  return url.replace(/\/\/([^@/]*)@/, "//[redacted]@");
+}

@@ -1,0 +1,64 @@
+import type { TrackRecord } from "../../src/catalog/index.js";
+
+/** Seeded PRNG (mulberry32): synthetic catalogs are the same on every run. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Standard normal sample (Box–Muller). */
+export function gaussian(random: () => number): number {
+  return Math.sqrt(-2 * Math.log(random() || Number.MIN_VALUE)) * Math.cos(2 * Math.PI * random());
+}
+
+export function normalise(vector: Float32Array): Float32Array {
+  const norm = Math.hypot(...vector);
+  return vector.map((v) => v / norm);
+}
+
+export function randomUnitVector(dims: number, random: () => number): Float32Array {
+  return normalise(Float32Array.from({ length: dims }, () => gaussian(random)));
+}
+
+export function dot(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += (a[i] ?? 0) * (b[i] ?? 0);
+  return sum;
+}
+
+export const GENRES = ["classical", "electronic", "pop", "rock"] as const;
+
+/** A plausible record: Spotify-like id, two genres, the given (unit) embedding. */
+export function syntheticRecord(
+  n: number,
+  embedding: Float32Array,
+  overrides: Partial<TrackRecord> = {},
+): TrackRecord {
+  const genre = overrides.topGenre ?? GENRES[n % GENRES.length] ?? "pop";
+  const other = GENRES.find((g) => g !== genre) ?? "rock";
+  return {
+    id: `synthetic${String(n).padStart(14, "0")}`,
+    isrc: `QZSYN${String(n).padStart(7, "0")}`,
+    title: `Synthetic Song ${n}`,
+    artists: [`Artist ${n % 97}`],
+    album: `Album ${n % 31}`,
+    artworkUrl: `https://i.scdn.co/image/ab67616d0000b273${String(n).padStart(24, "0")}`,
+    spotifyUrl: `https://open.spotify.com/track/synthetic${String(n).padStart(14, "0")}`,
+    previewSource: "spotify",
+    genres: [
+      { genre, probability: 0.8 },
+      { genre: other, probability: 0.2 },
+    ],
+    topGenre: genre,
+    embedding,
+    modelVersion: "test-model-1",
+    indexedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, n % 60)).toISOString(),
+    ...overrides,
+  };
+}
