@@ -3,6 +3,7 @@ import { AudioError } from "./error.js";
 import { type AudioLimits, tooLong } from "./limits.js";
 import { downmix } from "./mono.js";
 import type { AudioFormat } from "./sniff.js";
+import { parseWavHeader, readPcm } from "./wav.js";
 
 const CODECS = {
   mp3: decode.mp3,
@@ -39,38 +40,58 @@ export async function decodeToMono(
   format: AudioFormat,
   limits: AudioLimits,
 ): Promise<MonoAudio> {
+  const collector = new MonoCollector(limits);
+  if (format === "wav") {
+    const header = parseWavHeader(bytes);
+    if (!header) throw corrupt();
+    const channels = readPcm(bytes, header);
+    if (channels) {
+      collector.take(channels, header.sampleRate);
+      return collector.finish();
+    }
+  }
   let decoder: Awaited<ReturnType<(typeof CODECS)[AudioFormat]>> | undefined;
-  const pieces: Float32Array[] = [];
-  let sampleRate = 0;
-  let frames = 0;
-  const take = (channelData: Float32Array[], rate: number): void => {
-    if (channelData.length === 0 || (channelData[0]?.length ?? 0) === 0) return;
-    if (channelData.length > MAX_CHANNELS || !(rate >= MIN_RATE && rate <= MAX_RATE)) throw corrupt();
-    if (sampleRate !== 0 && rate !== sampleRate) throw corrupt();
-    sampleRate = rate;
-    const mono = downmix(channelData);
-    pieces.push(mono);
-    frames += mono.length;
-    if (frames > limits.maxSeconds * sampleRate) throw tooLong(undefined, limits);
-  };
   try {
     decoder = await CODECS[format]();
     for (let at = 0; at < bytes.length; at += CHUNK_BYTES) {
       const result = await decoder(bytes.subarray(at, at + CHUNK_BYTES));
-      take(result.channelData, result.sampleRate);
+      collector.take(result.channelData, result.sampleRate);
     }
     const flushed = await decoder();
     decoder = undefined; // flushing freed it
-    take(flushed.channelData, flushed.sampleRate);
+    collector.take(flushed.channelData, flushed.sampleRate);
   } catch (error) {
     decoder?.free();
     if (error instanceof AudioError) throw error;
     throw corrupt(error);
   }
-  if (frames === 0) throw corrupt();
-  const samples = concat(pieces, frames);
-  for (const sample of samples) if (!Number.isFinite(sample)) throw corrupt();
-  return { samples, sampleRate };
+  return collector.finish();
+}
+
+/** Downmixes decoded pieces as they arrive, refusing inconsistent streams and stopping past the cap. */
+class MonoCollector {
+  private readonly pieces: Float32Array[] = [];
+  private sampleRate = 0;
+  private frames = 0;
+
+  constructor(private readonly limits: AudioLimits) {}
+
+  take(channelData: Float32Array[], rate: number): void {
+    if (channelData.length === 0 || (channelData[0]?.length ?? 0) === 0) return;
+    if (channelData.length > MAX_CHANNELS || !(rate >= MIN_RATE && rate <= MAX_RATE)) throw corrupt();
+    if (this.sampleRate !== 0 && rate !== this.sampleRate) throw corrupt();
+    this.sampleRate = rate;
+    const mono = downmix(channelData);
+    for (const sample of mono) if (!Number.isFinite(sample)) throw corrupt();
+    this.pieces.push(mono);
+    this.frames += mono.length;
+    if (this.frames > this.limits.maxSeconds * rate) throw tooLong(undefined, this.limits);
+  }
+
+  finish(): MonoAudio {
+    if (this.frames === 0) throw corrupt();
+    return { samples: concat(this.pieces, this.frames), sampleRate: this.sampleRate };
+  }
 }
 
 function corrupt(cause?: unknown): AudioError {

@@ -1,4 +1,5 @@
 import { isMpegAudioSync } from "./sniff.js";
+import { parseWavHeader } from "./wav.js";
 
 /**
  * Duration a file's headers claim, read without decoding, so that an hour-long upload is refused
@@ -16,21 +17,8 @@ export function headerDurationSeconds(
 }
 
 function wavDuration(bytes: Uint8Array): number | undefined {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let byteRate: number | undefined;
-  for (let at = 12; at + 8 <= bytes.length; ) {
-    const id = String.fromCharCode(...bytes.subarray(at, at + 4));
-    const size = view.getUint32(at + 4, true);
-    if (id === "fmt " && at + 20 <= bytes.length) byteRate = view.getUint32(at + 16, true);
-    if (id === "data") {
-      if (!byteRate) return undefined;
-      // 0 and 0xFFFFFFFF mark a stream written without knowing its length: count what's there.
-      const dataBytes = size === 0 || size === 0xffffffff ? bytes.length - at - 8 : size;
-      return dataBytes / byteRate;
-    }
-    at += 8 + size + (size % 2); // chunks are word-aligned
-  }
-  return undefined;
+  const header = parseWavHeader(bytes);
+  return header?.byteRate ? header.dataBytes / header.byteRate : undefined;
 }
 
 const MPEG1_BITRATES = [
