@@ -1,0 +1,80 @@
+import { ActionRowBuilder, AttachmentBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder } from "discord.js";
+import { renderGenreChart } from "../charts/genre-chart.js";
+import { genreColorNumber, genreLabel } from "../charts/genre-colors.js";
+import type { ReplyBody } from "../discord/respond.js";
+import type { AnalyzedTrack } from "../service/index.js";
+import { safe, truncate } from "./text.js";
+
+export const CHART_FILE = "genre.png";
+
+const SOURCE_NAMES: Record<string, string> = {
+  spotify: "Spotify",
+  deezer: "Deezer",
+  itunes: "Apple Music",
+  upload: "your upload",
+};
+
+/** The custom id of the "Similar tracks" button: the router sends clicks to /similar. */
+export function similarButtonId(trackId: string): string {
+  return `similar:${trackId}`;
+}
+
+/**
+ * What a member sees after /genre: an embed naming the track and its top genre with confidence,
+ * the chart (probability bars + timeline), where the audio came from and the model version, plus
+ * buttons for similar tracks and the Spotify page. Everything a member or Spotify typed is escaped.
+ */
+export function genreReply(result: AnalyzedTrack): ReplyBody {
+  const { record, analysis } = result;
+  const [top, second] = analysis.genres;
+  if (!top) throw new Error("analysis without genres");
+  const confidence = Math.round(top.probability * 100);
+  const runnerUp = second
+    ? ` · then ${genreLabel(second.genre)} ${Math.round(second.probability * 100)}%`
+    : "";
+  const lines = [
+    record.artists.length > 0 ? `by **${safe(record.artists.join(", "))}**` : undefined,
+    record.album ? `on *${safe(record.album)}*` : undefined,
+    "",
+    `## ${genreLabel(top.genre)} · ${confidence}%${runnerUp}`,
+    `Preview audio: ${SOURCE_NAMES[record.previewSource ?? ""] ?? record.previewSource ?? "unknown"}`,
+  ].filter((line) => line !== undefined);
+
+  const embed = new EmbedBuilder()
+    .setTitle(truncate(safe(record.title), 256))
+    .setDescription(lines.join("\n"))
+    .setColor(genreColorNumber(top.genre))
+    .setImage(`attachment://${CHART_FILE}`)
+    .setFooter({
+      text: `Model ${analysis.modelVersion}${result.saved ? "" : " · not saved to the catalog (storage is down)"}`,
+    });
+  if (record.spotifyUrl) embed.setURL(record.spotifyUrl);
+  if (record.artworkUrl) embed.setThumbnail(record.artworkUrl);
+
+  const buttons = new ActionRowBuilder<ButtonBuilder>();
+  // The button finds the track again through Spotify, so uploads (no Spotify id) don't get one.
+  if (result.track) {
+    buttons.addComponents(
+      new ButtonBuilder()
+        .setCustomId(similarButtonId(record.id))
+        .setLabel("Similar tracks")
+        .setStyle(ButtonStyle.Primary)
+        .setEmoji("🎧"),
+    );
+  }
+  if (record.spotifyUrl) {
+    buttons.addComponents(
+      new ButtonBuilder().setLabel("Open in Spotify").setStyle(ButtonStyle.Link).setURL(record.spotifyUrl),
+    );
+  }
+  const chart = new AttachmentBuilder(Buffer.from(renderGenreChart(analysis)), {
+    name: CHART_FILE,
+    description: `Genre probabilities for ${truncate(record.title, 900)}`,
+  });
+  return {
+    content: "",
+    embeds: [embed],
+    files: [chart],
+    components: buttons.components.length > 0 ? [buttons] : [],
+  };
+}

@@ -1,0 +1,45 @@
+import { type ChatInputCommandInteraction, SlashCommandBuilder } from "discord.js";
+import { checkUpload, downloadAttachment } from "../discord/attachments.js";
+import { answerSlowly, showError } from "../discord/respond.js";
+import { UserFacingError } from "../errors.js";
+import { genreReply } from "./genre-reply.js";
+import { hasTrackQuery, readTrackQuery, suggestSongs, withTrackOptions } from "./track-options.js";
+import type { CommandContext } from "./types.js";
+
+/** `/genre`: which genre a song is, from its 30-second preview or a member's own recording. */
+export const data = withTrackOptions(
+  new SlashCommandBuilder()
+    .setName("genre")
+    .setDescription("Which genre is this song? I listen to its preview."),
+)
+  .addAttachmentOption((o) => o.setName("file").setDescription("Or upload a recording (MP3, WAV, OGG, FLAC)"))
+  .addBooleanOption((o) => o.setName("private").setDescription("Only you see the answer"));
+
+export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
+  const file = interaction.options.getAttachment("file");
+  const query = readTrackQuery(interaction);
+  try {
+    if (!file && !hasTrackQuery(query)) {
+      throw new UserFacingError(
+        "empty-query",
+        "Tell me an artist and a song, paste a Spotify link, or upload a file.",
+      );
+    }
+    // Refuse an oversized or non-audio upload before spending a cooldown or a queue slot on it.
+    if (file) checkUpload(file, ctx.attachments.maxBytes);
+  } catch (error) {
+    await showError(interaction, ctx, error);
+    return;
+  }
+  const ephemeral = interaction.options.getBoolean("private") ?? false;
+  await answerSlowly(interaction, ctx, { ephemeral, cooldown: "genre", queued: true }, async () => {
+    if (file) {
+      const bytes = await downloadAttachment(file, ctx.attachments);
+      return genreReply(await ctx.service.analyzeFile(bytes, file.name));
+    }
+    const track = await ctx.service.find(query);
+    return genreReply(await ctx.service.analyzeTrack(track));
+  });
+}
+
+export const autocomplete = suggestSongs;

@@ -1,0 +1,19 @@
+import { type ChatInputCommandInteraction, SlashCommandBuilder } from "discord.js";
+import { replyPrivately } from "../discord/respond.js";
+
+/** `/help`: what the bot does, in a few lines, to the member only. */
+export const data = new SlashCommandBuilder()
+  .setName("help")
+  .setDescription("What genrebot does and how to use it");
+
+const HELP = [
+  "**genrebot listens to music.**",
+  "• `/genre artist song` (or `link:` / `file:`) — I play the 30-second preview through my model and tell you its genre, with a chart of how sure I am and how it moves over the clip.",
+  "• `/similar artist song` — tracks in this server's catalog that sound alike (add `same_genre` to stay in the genre).",
+  "• `/index link` — members with Manage Server can add a whole Spotify playlist or album to the catalog.",
+  "Previews come from Spotify, Deezer or Apple Music; uploads stay between you and the bot (use `private:`).",
+].join("\n");
+
+export async function execute(interaction: ChatInputCommandInteraction): Promise<void> {
+  await replyPrivately(interaction, HELP);
+}

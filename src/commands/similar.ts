@@ -1,0 +1,96 @@
+import {
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  EmbedBuilder,
+  MessageFlags,
+  SlashCommandBuilder,
+} from "discord.js";
+import type { TrackRecord } from "../catalog/index.js";
+import { genreColorNumber, genreLabel } from "../charts/genre-colors.js";
+import { answerSlowly, type ReplyBody, showError } from "../discord/respond.js";
+import { UserFacingError } from "../errors.js";
+import type { TrackQuery } from "../service/index.js";
+import { safe, truncate } from "./text.js";
+import { hasTrackQuery, readTrackQuery, suggestSongs, withTrackOptions } from "./track-options.js";
+import type { CommandContext } from "./types.js";
+
+/** Below this many other tracks a neighbour list says more about the catalog than the song. */
+const MIN_OTHER_TRACKS = 2;
+
+/** `/similar`: tracks in the catalog that sound like this one (analysing and indexing it first if new). */
+export const data = withTrackOptions(
+  new SlashCommandBuilder()
+    .setName("similar")
+    .setDescription("Tracks in this server's catalog that sound alike"),
+).addBooleanOption((o) => o.setName("same_genre").setDescription("Only tracks of the same top genre"));
+
+export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
+  const query = readTrackQuery(interaction);
+  if (!hasTrackQuery(query)) {
+    await showError(
+      interaction,
+      ctx,
+      new UserFacingError("empty-query", "Tell me an artist and a song, or paste a Spotify link."),
+    );
+    return;
+  }
+  const sameGenre = interaction.options.getBoolean("same_genre") ?? false;
+  await answerSlowly(interaction, ctx, { ephemeral: false, cooldown: "similar", queued: true }, () =>
+    similarTo(query, sameGenre, ctx),
+  );
+}
+
+export const autocomplete = suggestSongs;
+
+/** The "Similar tracks" button under a /genre answer: its argument is the Spotify track id. */
+export async function button(
+  interaction: ButtonInteraction,
+  trackId: string,
+  ctx: CommandContext,
+): Promise<void> {
+  const ephemeral = interaction.message.flags.has(MessageFlags.Ephemeral);
+  await answerSlowly(interaction, ctx, { ephemeral, cooldown: "similar", queued: true }, () =>
+    similarTo({ link: `spotify:track:${trackId}` }, false, ctx),
+  );
+}
+
+async function similarTo(query: TrackQuery, sameGenre: boolean, ctx: CommandContext): Promise<ReplyBody> {
+  const track = await ctx.service.find(query);
+  // Reuses the catalog entry when this track is already indexed; otherwise analyses and indexes it.
+  const { record, saved, reused } = await ctx.service.analyzeTrack(track);
+  const others = ctx.service.catalogSize() - (saved || reused ? 1 : 0);
+  if (others < MIN_OTHER_TRACKS) {
+    return {
+      content:
+        `The catalog only has ${others} other track${others === 1 ? "" : "s"} so far, so I can't compare yet. ` +
+        "Someone with Manage Server can add a playlist or album with `/index`.",
+    };
+  }
+  const neighbours = ctx.service
+    .similar(record, { k: ctx.limits.similarCount + 1, sameGenre })
+    .filter((n) => n.record.id !== record.id)
+    .slice(0, ctx.limits.similarCount);
+  if (neighbours.length === 0) {
+    return {
+      content: `No other ${genreLabel(record.topGenre)} tracks in the catalog yet. Try without \`same_genre\`, or \`/index\` more music.`,
+    };
+  }
+  const lines = neighbours.map((n, i) => {
+    const percent = Math.round(Math.max(0, n.score) * 100);
+    return `${i + 1}. ${trackLink(n.record)} · ${genreLabel(n.record.topGenre)} · **${percent}%** similar`;
+  });
+  const embed = new EmbedBuilder()
+    .setTitle(truncate(`Sounds like ${safe(record.title)}`, 256))
+    .setDescription(truncate(lines.join("\n"), 4096))
+    .setColor(genreColorNumber(record.topGenre))
+    .setFooter({
+      text: `${sameGenre ? `${genreLabel(record.topGenre)} only · ` : ""}${ctx.service.catalogSize()} tracks in the catalog · model ${ctx.service.modelVersion}`,
+    });
+  if (record.artworkUrl) embed.setThumbnail(record.artworkUrl);
+  return { content: "", embeds: [embed] };
+}
+
+function trackLink(record: TrackRecord): string {
+  const name = `${safe(truncate(record.title, 80))}${record.artists.length > 0 ? ` — ${safe(truncate(record.artists.join(", "), 60))}` : ""}`;
+  return record.spotifyUrl ? `[${name}](${record.spotifyUrl})` : name;
+}

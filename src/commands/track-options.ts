@@ -1,0 +1,72 @@
+import type {
+  ApplicationCommandOptionChoiceData,
+  AutocompleteInteraction,
+  ChatInputCommandInteraction,
+  SlashCommandBuilder,
+  SlashCommandOptionsOnlyBuilder,
+} from "discord.js";
+import type { TrackQuery } from "../service/index.js";
+import { parseSpotifyLink } from "../spotify/index.js";
+import { truncate } from "./text.js";
+import type { CommandContext } from "./types.js";
+
+/** Discord's limits on autocomplete answers. */
+const MAX_CHOICES = 25;
+const MAX_CHOICE_LENGTH = 100;
+
+/** The ways /genre and /similar name a Spotify track: artist + song (autocompleted), or a link. */
+export function withTrackOptions(builder: SlashCommandBuilder): SlashCommandOptionsOnlyBuilder {
+  return builder
+    .addStringOption((o) => o.setName("artist").setDescription("Who made it").setMaxLength(100))
+    .addStringOption((o) =>
+      o
+        .setName("song")
+        .setDescription("Song title (suggestions come from Spotify)")
+        .setMaxLength(200)
+        .setAutocomplete(true),
+    )
+    .addStringOption((o) =>
+      o.setName("link").setDescription("A Spotify track link instead").setMaxLength(300),
+    );
+}
+
+/** What the member asked for; a picked suggestion arrives as a track link in `song`. */
+export function readTrackQuery(interaction: ChatInputCommandInteraction): TrackQuery {
+  const link = interaction.options.getString("link")?.trim();
+  const song = interaction.options.getString("song")?.trim();
+  const artist = interaction.options.getString("artist")?.trim();
+  if (link) return { link };
+  if (song && parseSpotifyLink(song)?.kind === "track") return { link: song };
+  return { ...(artist ? { artist } : {}), ...(song ? { song } : {}) };
+}
+
+export function hasTrackQuery(query: TrackQuery): boolean {
+  return Boolean(query.link || query.artist || query.song);
+}
+
+/**
+ * Song suggestions as the member types: Spotify matches for "artist + typed text", each offered
+ * as "Title — Artists" whose value is the track's link, so picking one names exactly that track.
+ * Autocomplete can't be deferred and has no error display, so failures just offer nothing.
+ */
+export async function suggestSongs(interaction: AutocompleteInteraction, ctx: CommandContext): Promise<void> {
+  const typed = interaction.options.getFocused().trim();
+  const artist = interaction.options.getString("artist")?.trim() ?? "";
+  const query = `${artist} ${typed}`.trim();
+  let choices: ApplicationCommandOptionChoiceData<string>[] = [];
+  if (ctx.suggest && typed.length >= 2 && !parseSpotifyLink(typed)) {
+    try {
+      const tracks = await ctx.suggest(query);
+      const seen = new Set<string>();
+      choices = tracks.flatMap((track) => {
+        const value = `https://open.spotify.com/track/${track.id}`;
+        if (seen.has(value)) return [];
+        seen.add(value);
+        return [{ name: truncate(`${track.title} — ${track.artists.join(", ")}`, MAX_CHOICE_LENGTH), value }];
+      });
+    } catch (error) {
+      ctx.logger.debug({ err: error }, "autocomplete: no suggestions");
+    }
+  }
+  await interaction.respond(choices.slice(0, MAX_CHOICES));
+}
