@@ -1,26 +1,12 @@
 import { type Logger, log } from "../log.js";
 import { StoreUnavailableError } from "./errors.js";
+import { MemoryIndex, type Neighbour, type SimilarOptions } from "./memory-index.js";
 import { decodeRecord, encodeRecord, type TrackRecord, validateRecord } from "./record.js";
-import { isSameRelease, sharesArtist } from "./release.js";
 import { openStore, type TrackStore, withTimeout } from "./store.js";
-import { VectorIndex } from "./vector-index.js";
 
 export { StoreUnavailableError } from "./errors.js";
+export type { Neighbour, SimilarOptions } from "./memory-index.js";
 export type { TrackRecord } from "./record.js";
-
-export interface Neighbour {
-  record: TrackRecord;
-  /** Cosine similarity to the query, 1 = identical. */
-  score: number;
-}
-
-export interface SimilarOptions {
-  k: number;
-  /** Only tracks whose top genre is the query's. */
-  sameGenre?: boolean;
-  /** No tracks sharing an artist with the query. */
-  excludeArtist?: boolean;
-}
 
 export interface Catalog {
   readonly modelVersion: string;
@@ -58,48 +44,14 @@ const DEFAULT_PROGRESS_EVERY = 10_000;
 /** When a reload after a Redis outage fails (the store flapped), try again after this long. */
 const RELOAD_RETRY_MS = 1000;
 
-/** What memory holds per track: the record minus its embedding, which lives in the vector index. */
-type Entry = Omit<TrackRecord, "embedding">;
-
 export async function openCatalog(options: CatalogOptions): Promise<Catalog> {
   const { modelVersion } = options;
   const logger = options.logger ?? log.child({ module: "catalog" });
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const progressEvery = options.progressEvery ?? DEFAULT_PROGRESS_EVERY;
   const store: TrackStore = await openStore(options.storeUrl, { logger, timeoutMs });
-  const index = new VectorIndex();
-  const entries = new Map<string, Entry>();
-  const stale = new Set<string>();
+  const memory = new MemoryIndex(modelVersion);
   let closed = false;
-
-  const isCurrent = (record: TrackRecord) => record.modelVersion === modelVersion;
-
-  /** Brings memory in line with a stored record: current ones are searchable, others only counted. */
-  function remember(record: TrackRecord): void {
-    if (!isCurrent(record)) {
-      index.remove(record.id);
-      entries.delete(record.id);
-      stale.add(record.id);
-      return;
-    }
-    index.upsert(record.id, record.topGenre, record.embedding);
-    const { embedding: _, ...entry } = record;
-    entries.set(record.id, entry);
-    stale.delete(record.id);
-  }
-
-  function fromMemory(id: string): TrackRecord | undefined {
-    const entry = entries.get(id);
-    const embedding = index.vector(id);
-    return entry && embedding ? { ...entry, embedding } : undefined;
-  }
-
-  function neighbours(hits: Array<{ id: string; score: number }>): Neighbour[] {
-    return hits.flatMap(({ id, score }) => {
-      const record = fromMemory(id);
-      return record ? [{ record, score }] : [];
-    });
-  }
 
   /** Any store failure, including a slow one, becomes the friendly "not remembered" error. */
   async function guarded<T>(operation: Promise<T>, what: string): Promise<T> {
@@ -119,14 +71,14 @@ export async function openCatalog(options: CatalogOptions): Promise<Catalog> {
     for await (const [key, raw] of store.entries()) {
       seen++;
       try {
-        remember(decodeRecord(raw, key));
+        memory.remember(decodeRecord(raw, key));
       } catch (error) {
         unreadable++;
         logger.warn({ key, reason: (error as Error).message }, "skipping unreadable catalog record");
       }
       if (seen % progressEvery === 0) logger.info({ loaded: seen, total }, "loading catalog");
     }
-    logger.info({ current: index.size, needReanalysis: stale.size, unreadable }, "catalog loaded");
+    logger.info({ current: memory.size, needReanalysis: memory.staleCount, unreadable }, "catalog loaded");
   }
 
   /** After an outage: re-read everything (announcements were missed), retrying while the store flaps. */
@@ -150,7 +102,7 @@ export async function openCatalog(options: CatalogOptions): Promise<Catalog> {
   async function fetchAnnounced(id: string): Promise<void> {
     try {
       const raw = await withTimeout(store.get(id), timeoutMs, "fetching an announced record");
-      if (raw !== undefined && !closed) remember(decodeRecord(raw, id));
+      if (raw !== undefined && !closed) memory.remember(decodeRecord(raw, id));
     } catch (error) {
       logger.warn({ id, err: error }, "could not fetch a record another process stored");
     }
@@ -169,13 +121,13 @@ export async function openCatalog(options: CatalogOptions): Promise<Catalog> {
 
     async put(record) {
       validateRecord(record);
-      if (isCurrent(record) && index.dims !== undefined && record.embedding.length !== index.dims) {
+      if (memory.isCurrent(record) && memory.dims !== undefined && record.embedding.length !== memory.dims) {
         throw new Error(
-          `embedding of ${record.id} has ${record.embedding.length} dimensions; model ${modelVersion} made ${index.dims}`,
+          `embedding of ${record.id} has ${record.embedding.length} dimensions; model ${modelVersion} made ${memory.dims}`,
         );
       }
       await guarded(store.set(record.id, encodeRecord(record)), "saving a record");
-      remember(record);
+      memory.remember(record);
       try {
         await withTimeout(store.announce(record.id), timeoutMs, "announcing a record");
       } catch (error) {
@@ -190,7 +142,7 @@ export async function openCatalog(options: CatalogOptions): Promise<Catalog> {
         raw = await guarded(store.get(id), "reading a record");
       } catch (error) {
         logger.warn({ id, err: error }, "catalog store unavailable; answering from memory");
-        return fromMemory(id);
+        return memory.get(id);
       }
       if (raw === undefined) return undefined;
       try {
@@ -201,29 +153,10 @@ export async function openCatalog(options: CatalogOptions): Promise<Catalog> {
       }
     },
 
-    isCurrent,
-
-    similar(query, { k, sameGenre = false, excludeArtist = false }) {
-      if (!Number.isInteger(k) || k < 1) throw new RangeError(`k must be a positive integer (got ${k})`);
-      if (query instanceof Float32Array) {
-        if (sameGenre || excludeArtist)
-          throw new TypeError("sameGenre/excludeArtist need a TrackRecord query");
-        return neighbours(index.search(query, { k }));
-      }
-      if (!isCurrent(query)) {
-        throw new Error(`${query.id} was analysed by model ${query.modelVersion}, not ${modelVersion}`);
-      }
-      const accept = (id: string) => {
-        const entry = entries.get(id);
-        if (!entry || isSameRelease(query, entry)) return false;
-        return !(excludeArtist && sharesArtist(query.artists, entry.artists));
-      };
-      const group = sameGenre ? query.topGenre : undefined;
-      return neighbours(index.search(query.embedding, { k, group, accept }));
-    },
-
-    size: () => index.size,
-    staleCount: () => stale.size,
+    isCurrent: (record) => memory.isCurrent(record),
+    similar: (query, options) => memory.similar(query, options),
+    size: () => memory.size,
+    staleCount: () => memory.staleCount,
 
     async close() {
       if (closed) return;
