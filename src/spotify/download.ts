@@ -174,18 +174,23 @@ async function requestOnce(
 ): Promise<{ bytes: Uint8Array } | { location: string }> {
   const name = PROVIDER_NAMES[provider];
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const signal = AbortSignal.timeout(timeoutMs);
+  // A timer we clear, not AbortSignal.timeout: an abort firing after the response completed would
+  // surface as an unhandled error on the already-consumed body.
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new Error(`no complete answer within ${timeoutMs} ms`)),
+    timeoutMs,
+  );
   let response: Dispatcher.ResponseData;
   try {
     response = await request(url, {
       dispatcher: options.dispatcher ?? getDefaultDispatcher(),
       method: "GET",
       headers: { accept: kind === "audio" ? "audio/*" : "application/json", "user-agent": "genrebot" },
-      signal,
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
+      signal: controller.signal,
     });
   } catch (error) {
+    clearTimeout(timer);
     throw new TransientError(`${name}: ${describe(error)}`, undefined, { cause: error });
   }
   const { statusCode, headers, body } = response;
@@ -214,8 +219,10 @@ async function requestOnce(
     if (declared > maxBytes) throw tooLarge(name, maxBytes);
     return { bytes: await readCapped(body, maxBytes, name) };
   } finally {
-    // Unread or partly read bodies hold the connection; destroying aborts the transfer.
-    body.destroy();
+    clearTimeout(timer);
+    // An unread or partly read body holds the connection; destroying it aborts the transfer, and
+    // the abort error it then emits concerns nobody.
+    if (!body.readableEnded) body.on("error", () => undefined).destroy();
   }
 }
 

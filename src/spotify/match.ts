@@ -28,8 +28,13 @@ function basic(text: string): string {
     .trim();
 }
 
+/** The title without version and featuring decorations, as typed into another service's search. */
+export function searchableTitle(title: string): string {
+  return title.replace(DASH_SUFFIX, "").replace(BRACKETED_VERSION, "").replace(FEATURING, "").trim();
+}
+
 export function normaliseTitle(title: string): string {
-  return basic(title.replace(DASH_SUFFIX, "").replace(BRACKETED_VERSION, "").replace(FEATURING, ""));
+  return basic(searchableTitle(title));
 }
 
 /** The individual artist names in a credit such as "A feat. B", "A & B" or "A, B". */

@@ -5,7 +5,7 @@ import { type Logger, log } from "../log.js";
 import { createDeezer, type DeezerOptions, type DeezerTrack } from "./deezer.js";
 import { fetchAudio, type HttpOptions } from "./download.js";
 import { searchItunes } from "./itunes.js";
-import { isSameRecording } from "./match.js";
+import { isSameRecording, searchableTitle } from "./match.js";
 import type { Preview, PreviewSource, Track } from "./types.js";
 
 /**
@@ -74,6 +74,7 @@ export function createPreviewResolver(options: PreviewResolverOptions = {}): Pre
   /** The sources in order of preference; each returns undefined when it has nothing for this track. */
   function steps(track: Track): Array<() => Promise<Found | undefined>> {
     const artist = track.artists[0] ?? "";
+    const title = searchableTitle(track.title);
     return [
       async () =>
         track.previewUrl
@@ -81,7 +82,7 @@ export function createPreviewResolver(options: PreviewResolverOptions = {}): Pre
           : undefined,
       async () => (track.isrc ? fromDeezerTrack(await deezer.byIsrc(track.isrc)) : undefined),
       async () => {
-        const hits = await deezer.search(artist, track.title);
+        const hits = await deezer.search(artist, title);
         return fromDeezerTrack(
           hits.find(
             (hit) =>
@@ -95,7 +96,7 @@ export function createPreviewResolver(options: PreviewResolverOptions = {}): Pre
         );
       },
       async () => {
-        const songs = await searchItunes(artist, track.title, http);
+        const songs = await searchItunes(artist, title, http);
         const song = songs.find(
           (song) =>
             DECODABLE_EXTENSIONS.has(extension(song.previewUrl)) &&

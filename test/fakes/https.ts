@@ -134,6 +134,8 @@ export interface FakeHttps {
   calls: RecordedCall[];
   /** Bytes the server managed to write for each streamed fault, once its connection ended. */
   streamed: number[];
+  /** The most requests each host was serving at the same moment. */
+  peakConcurrency: Map<string, number>;
   close(): Promise<void>;
 }
 
@@ -143,6 +145,8 @@ export async function startFakeHttps(): Promise<FakeHttps> {
   const calls: RecordedCall[] = [];
   const faults: Array<{ host: string; pathPrefix: string; fault: Fault }> = [];
   const streamed: number[] = [];
+  const inFlight = new Map<string, number>();
+  const peakConcurrency = new Map<string, number>();
 
   /** Plays a fault; true when the request has been dealt with (false: answer it normally). */
   async function playFault(fault: Fault, response: ServerResponse): Promise<boolean> {
@@ -192,6 +196,10 @@ export async function startFakeHttps(): Promise<FakeHttps> {
     const host = (request.headers.host ?? "").replace(/:\d+$/, "").toLowerCase();
     const url = new URL(request.url ?? "/", `https://${host}`);
     calls.push({ host, method: request.method ?? "GET", path: url.pathname + url.search, url });
+    const current = (inFlight.get(host) ?? 0) + 1;
+    inFlight.set(host, current);
+    peakConcurrency.set(host, Math.max(current, peakConcurrency.get(host) ?? 0));
+    response.once("close", () => inFlight.set(host, (inFlight.get(host) ?? 1) - 1));
     const index = faults.findIndex((f) => f.host === host && url.pathname.startsWith(f.pathPrefix));
     const fault = index >= 0 ? faults.splice(index, 1)[0]?.fault : undefined;
     const route = routes.find((r) => (typeof r.host === "string" ? r.host === host : r.host.test(host)));
@@ -261,6 +269,7 @@ export async function startFakeHttps(): Promise<FakeHttps> {
     },
     calls,
     streamed,
+    peakConcurrency,
     async close() {
       await dispatcher.close().catch(() => undefined);
       server.closeAllConnections();

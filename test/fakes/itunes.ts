@@ -26,15 +26,16 @@ export function addFakeItunes(https: FakeHttps, songs: FakeItunesSong[]): void {
       const haystack = wordsOf(`${song.artistName} ${song.trackName}`);
       return words.every((word) => haystack.includes(word));
     });
-    const body = JSON.stringify({
+    // Apple pads its JSON with blank lines.
+    const body = `\n\n\n${JSON.stringify({
       resultCount: Math.min(limit, found.length),
       results: found.slice(0, limit).map(result),
-    });
+    })}\n`;
     response.writeHead(200, {
       "content-type": "text/javascript; charset=utf-8",
       "content-length": Buffer.byteLength(body),
     });
-    response.end(`\n\n\n${body}\n`);
+    response.end(body);
   });
 
   https.route("audio-ssl.itunes.apple.com", async (_request, response, url) => {
@@ -68,9 +69,9 @@ function result(song: FakeItunesSong) {
     collectionId,
     trackId: song.trackId,
     artistName: song.artistName,
-    collectionName: `${song.trackName} - Single`,
+    collectionName: `$song.trackName- Single`,
     trackName: song.trackName,
-    collectionCensoredName: `${song.trackName} - Single`,
+    collectionCensoredName: `$song.trackName- Single`,
     trackCensoredName: song.trackName,
     trackViewUrl: `https://music.apple.com/us/album/${collectionId}?i=${song.trackId}&uo=4`,
     previewUrl: `https://audio-ssl.itunes.apple.com/itunes-assets/AudioPreview125/v4/${song.trackId}/mzaf_${song.trackId}.plus.aac.p${path.extname(song.previewFile)}`,
