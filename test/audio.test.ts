@@ -9,6 +9,7 @@ import {
   resample,
 } from "../src/audio/index.js";
 import { kaiserBestTable } from "../src/audio/kaiser-best.js";
+import { id3v2End } from "../src/audio/sniff.js";
 import { librosaLengths, makeWav, readData, resampleReference, seededRandom, sine } from "./audio-helpers.js";
 
 async function audioError(promise: Promise<unknown>): Promise<AudioError> {
@@ -173,6 +174,22 @@ describe("decodeAudio refuses bad input with a friendly AudioError", () => {
 
   it("an MP3 longer than the cap, from its Xing/Info header", async () => {
     const error = await audioError(decodeAudio(readData("emotify/rock/1.mp3"), { maxSeconds: 20 }));
+    expect(error.code).toBe("too-long");
+    expect(error.message).toBe("That recording is 30 seconds long; I can listen to at most 20 seconds.");
+  });
+
+  it("an MP3 without an Info frame longer than the cap, from its bitrate and size", async () => {
+    const mp3 = readData("emotify/rock/1.mp3");
+    const frame = id3v2End(mp3); // the Info frame follows the ID3 tag
+    expect(String.fromCharCode(...mp3.subarray(frame + 36, frame + 40))).toBe("Info");
+    const kbps = [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320][
+      (mp3[frame + 2] as number) >> 4
+    ] as number;
+    const frameLength = Math.floor((144_000 * kbps) / 44100) + (((mp3[frame + 2] as number) >> 1) & 1);
+    const withoutInfo = new Uint8Array(mp3.length - frameLength);
+    withoutInfo.set(mp3.subarray(0, frame));
+    withoutInfo.set(mp3.subarray(frame + frameLength), frame);
+    const error = await audioError(decodeAudio(withoutInfo, { maxSeconds: 20 }));
     expect(error.code).toBe("too-long");
     expect(error.message).toBe("That recording is 30 seconds long; I can listen to at most 20 seconds.");
   });
