@@ -3,7 +3,7 @@ import { type MeanVariance, meanVariance } from "./stats.js";
 import { N_BINS, N_FFT, SAMPLE_RATE } from "./stft.js";
 import { estimateTuning } from "./tuning.js";
 
-const N_CHROMA = 12;
+export const N_CHROMA = 12;
 // librosa.filters.chroma defaults: Gaussian octave weighting centred on octave 5, 2 octaves wide.
 const CENTER_OCTAVE = 5;
 const OCTAVE_WIDTH = 2;
@@ -71,12 +71,11 @@ function buildChromaFilterbank(tuning: number): ChromaFilterbank {
 }
 
 /**
- * Mean and variance over all 12 × frames values of librosa.feature.chroma_stft(y) (n_fft=2048,
- * hop 512, tuning estimated from the power spectrogram, each frame scaled to max 1 — norm=inf).
+ * librosa.feature.chroma_stft(y) (n_fft=2048, hop 512, tuning estimated from the power
+ * spectrogram, each frame scaled to max 1 — norm=inf), frame-major: N_CHROMA values per frame.
  */
-export function chromaStats(power: Float32Array, nFrames: number): MeanVariance {
-  const filterbank = buildChromaFilterbank(estimateTuning(power, nFrames));
-  const { offsets, chroma, weights } = filterbank;
+export function chromagram(power: Float32Array, nFrames: number): Float64Array {
+  const { offsets, chroma, weights } = buildChromaFilterbank(estimateTuning(power, nFrames));
   const values = new Float64Array(nFrames * N_CHROMA);
   const frame = new Float64Array(N_CHROMA);
   for (let t = 0; t < nFrames; t++) {
@@ -95,5 +94,10 @@ export function chromaStats(power: Float32Array, nFrames: number): MeanVariance 
     const scale = max < FLOAT32_TINY ? 1 : 1 / max;
     for (let c = 0; c < N_CHROMA; c++) values[t * N_CHROMA + c] = (frame[c] as number) * scale;
   }
-  return meanVariance(values);
+  return values;
+}
+
+/** chroma_stft_mean and chroma_stft_var: over all 12 × frames values, as np.mean/np.var do. */
+export function chromaStats(power: Float32Array, nFrames: number): MeanVariance {
+  return meanVariance(chromagram(power, nFrames));
 }

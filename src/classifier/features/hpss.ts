@@ -12,15 +12,15 @@ export interface HpssStats {
 }
 
 /**
- * Mean and variance of the two waveforms of librosa.effects.hpss(y) (kernel 31, power 2,
- * margin 1): median-filter the magnitude along time (harmonic) and frequency (percussive), soft
- * masks H²/(H²+P²) and P²/(H²+P²) (0.5 each where both are ~0, librosa's split_zeros), masked
- * STFTs back through istft(length=len(y)).
- *
- * The two masks sum to exactly 1, and istft(stft(y)) is y, so the percussive waveform is y minus
- * the harmonic one: one inverse STFT instead of two.
+ * The harmonic waveform of librosa.effects.hpss(y) (kernel 31, power 2, margin 1): median-filter
+ * the magnitude along time (harmonic) and frequency (percussive), soft mask H²/(H²+P²) (0.5 where
+ * both are ~0, librosa's split_zeros), masked STFT back through istft(length=len(y)).
  */
-export function hpssStats(samples: Float32Array, spectrum: Stft, magnitude: Float32Array): HpssStats {
+export function harmonicWaveform(
+  samples: Float32Array,
+  spectrum: Stft,
+  magnitude: Float32Array,
+): Float64Array {
   const { nFrames, re, im } = spectrum;
   const percussive = medianFilterRows(magnitude, nFrames, N_BINS, KERNEL);
   const harmonic = medianFilterColumns(magnitude, nFrames, N_BINS, KERNEL);
@@ -33,7 +33,16 @@ export function hpssStats(samples: Float32Array, spectrum: Stft, magnitude: Floa
     harmonicRe[i] = (re[i] as number) * mask;
     harmonicIm[i] = (im[i] as number) * mask;
   }
-  const yHarmonic = istft({ nFrames, re: harmonicRe, im: harmonicIm }, samples.length);
+  return istft({ nFrames, re: harmonicRe, im: harmonicIm }, samples.length);
+}
+
+/**
+ * Mean and variance of both waveforms of librosa.effects.hpss(y). The percussive mask is
+ * 1 − the harmonic one and istft(stft(y)) is y, so the percussive waveform is y minus the
+ * harmonic one: one inverse STFT instead of two.
+ */
+export function hpssStats(samples: Float32Array, spectrum: Stft, magnitude: Float32Array): HpssStats {
+  const yHarmonic = harmonicWaveform(samples, spectrum, magnitude);
   const yPercussive = new Float64Array(samples.length);
   for (let i = 0; i < samples.length; i++) yPercussive[i] = (samples[i] as number) - (yHarmonic[i] as number);
   return { harmonic: meanVariance(yHarmonic), percussive: meanVariance(yPercussive) };

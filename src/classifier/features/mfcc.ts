@@ -17,10 +17,10 @@ function buildDct(): Float64Array {
 }
 
 /**
- * Mean and variance over frames of each of librosa.feature.mfcc(y, n_mfcc=20)'s coefficients
- * (dct_type=2, norm="ortho", no lifter) from the log-mel spectrogram.
+ * librosa.feature.mfcc(y, n_mfcc=20) (dct_type=2, norm="ortho", no lifter) from the log-mel
+ * spectrogram: one array over frames per coefficient.
  */
-export function mfccStats(melDb: Float32Array, nFrames: number): MeanVariance[] {
+export function mfcc(melDb: Float32Array, nFrames: number): Float64Array[] {
   dctMatrix ??= buildDct();
   const coefficients = Array.from({ length: N_MFCC }, () => new Float64Array(nFrames));
   for (let t = 0; t < nFrames; t++) {
@@ -32,5 +32,10 @@ export function mfccStats(melDb: Float32Array, nFrames: number): MeanVariance[] 
       (coefficients[k] as Float64Array)[t] = sum;
     }
   }
-  return coefficients.map(meanVariance);
+  return coefficients;
+}
+
+/** Mean and variance over frames of each MFCC (mfcc1_mean, mfcc1_var, …). */
+export function mfccStats(melDb: Float32Array, nFrames: number): MeanVariance[] {
+  return mfcc(melDb, nFrames).map(meanVariance);
 }
