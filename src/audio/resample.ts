@@ -33,14 +33,22 @@ export function resample(x: Float32Array, srIn: number, srOut: number): Float32A
 interface Plan {
   up: number;
   down: number;
-  filterFor: (phase: number) => PhaseFilter;
   /** How far any filter reaches before or after `n`: the zero padding the input needs. */
   reach: number;
+  /** All phases' taps, precomputed; absent for ratios with too many phases to tabulate. */
+  bank?: FilterBank;
 }
 
 interface PhaseFilter {
   taps: Float64Array;
   /** Input index of tap 0 relative to `n`. */
+  firstOffset: number;
+}
+
+/** Every phase's taps aligned to one common start offset and length, so the inner loop is uniform. */
+interface FilterBank {
+  taps: Float64Array; // phase p at [p * stride, (p + 1) * stride)
+  stride: number;
   firstOffset: number;
 }
 
@@ -56,11 +64,21 @@ function planFor(srIn: number, srOut: number): Plan {
   const cached = plans.get(key);
   if (cached) return cached;
   const reach = Math.ceil(kaiserBestTable().length / indexStepFor(up, down)) + 1;
-  if (up > MAX_CACHED_PHASES) return { up, down, reach, filterFor: (p) => phaseFilter(up, down, p) };
-  const filters = Array.from({ length: up }, (_, p) => phaseFilter(up, down, p));
-  const plan: Plan = { up, down, reach, filterFor: (p) => filters[p] as PhaseFilter };
+  if (up > MAX_CACHED_PHASES) return { up, down, reach };
+  const plan: Plan = { up, down, reach, bank: filterBank(up, down) };
   plans.set(key, plan);
   return plan;
+}
+
+function filterBank(up: number, down: number): FilterBank {
+  const filters = Array.from({ length: up }, (_, p) => phaseFilter(up, down, p));
+  const firstOffset = Math.min(...filters.map((f) => f.firstOffset));
+  const stride = Math.max(...filters.map((f) => f.firstOffset - firstOffset + f.taps.length));
+  const taps = new Float64Array(up * stride);
+  filters.forEach((f, p) => {
+    taps.set(f.taps, p * stride + f.firstOffset - firstOffset);
+  });
+  return { taps, stride, firstOffset };
 }
 
 function indexStepFor(up: number, down: number): number {
@@ -99,19 +117,29 @@ function phaseFilter(up: number, down: number, phase: number): { taps: Float64Ar
 }
 
 function filterInto(y: Float32Array, x: Float32Array, plan: Plan): void {
-  if (plan.up === 1) {
-    decimateByFft(y, x, plan.filterFor(0), plan.down);
+  const { up, down, reach, bank } = plan;
+  if (up === 1 && bank) {
+    decimateByFft(y, x, { taps: bank.taps, firstOffset: bank.firstOffset }, down);
     return;
   }
-  const padded = new Float64Array(plan.reach + x.length + plan.reach);
-  padded.set(x, plan.reach);
+  const padded = new Float64Array(reach + x.length + reach);
+  padded.set(x, reach);
   for (let t = 0; t < y.length; t++) {
-    const position = t * plan.down;
-    const n = Math.floor(position / plan.up);
-    const { taps, firstOffset } = plan.filterFor(position - n * plan.up);
-    const base = plan.reach + n + firstOffset;
+    const position = t * down;
+    const n = Math.floor(position / up);
+    const phase = position - n * up;
     let sum = 0;
-    for (let j = 0; j < taps.length; j++) sum += (taps[j] as number) * (padded[base + j] as number);
+    if (bank) {
+      const { taps, stride } = bank;
+      const tapStart = phase * stride;
+      const inputStart = reach + n + bank.firstOffset;
+      for (let j = 0; j < stride; j++)
+        sum += (taps[tapStart + j] as number) * (padded[inputStart + j] as number);
+    } else {
+      const { taps, firstOffset } = phaseFilter(up, down, phase);
+      const inputStart = reach + n + firstOffset;
+      for (let j = 0; j < taps.length; j++) sum += (taps[j] as number) * (padded[inputStart + j] as number);
+    }
     y[t] = sum;
   }
 }
