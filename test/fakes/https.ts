@@ -37,10 +37,17 @@ export interface TestTls {
 }
 
 /**
- * A fresh CA and server certificate from the openssl CLI when it is installed; otherwise the
- * test-only pair committed in test/fakes/tls (made the same way, valid for 20 years).
+ * A fresh CA and server certificate (once per process) from the openssl CLI when it is installed;
+ * otherwise the test-only pair committed in test/fakes/tls (made the same way, valid for 20 years).
  */
+let loaded: TestTls | undefined;
+
 export function loadTestTls(): TestTls {
+  loaded ??= makeTestTls();
+  return loaded;
+}
+
+function makeTestTls(): TestTls {
   const dir = mkdtempSync(path.join(tmpdir(), "genrebot-tls-"));
   try {
     generateTls(dir);
