@@ -1,0 +1,35 @@
+import { type Config, ConfigError, loadDotEnv, readConfig } from "./config.js";
+import { UserFacingError } from "./errors.js";
+import { log } from "./log.js";
+
+/** `npm start`: validate .env first, so a newcomer sees what is missing before anything heavy loads. */
+function configOrExit(): Config {
+  loadDotEnv();
+  try {
+    return readConfig(process.env, ["discord", "spotify"]);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+}
+
+const config = configOrExit();
+const { openServices } = await import("./service/open.js");
+const { startBot } = await import("./discord/bot.js");
+
+const services = await openServices(config, { needsSpotify: true });
+try {
+  await startBot({
+    config,
+    service: services.service,
+    spotify: services.spotify,
+    logger: log,
+    onShutdown: () => services.close(),
+  });
+} catch (error) {
+  await services.close();
+  if (!(error instanceof UserFacingError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}

@@ -1,0 +1,10 @@
+/** The one service every command and CLI path uses: find a track, hear it, remember it. */
+export {
+  type AnalyzedTrack,
+  createTrackService,
+  fileTrackId,
+  type IndexProgress,
+  type TrackQuery,
+  type TrackService,
+  type TrackServiceDeps,
+} from "./track-service.js";

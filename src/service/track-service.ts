@@ -1,0 +1,251 @@
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import type { Catalog, Neighbour, TrackRecord } from "../catalog/index.js";
+import { StoreUnavailableError } from "../catalog/index.js";
+import type { Analysis, AnalyzerPool } from "../classifier/index.js";
+import { UserFacingError } from "../errors.js";
+import { type Logger, log as rootLog } from "../log.js";
+import type { PreviewResolver, SpotifyClient, Track } from "../spotify/index.js";
+import { parseSpotifyLink } from "../spotify/index.js";
+
+export interface AnalyzedTrack {
+  record: TrackRecord;
+  analysis: Analysis;
+  track?: Track;
+  /** False when the store was down: the result is shown but not remembered. */
+  saved: boolean;
+  /** The catalog already held this track, analysed by the current model. */
+  reused: boolean;
+}
+
+export interface IndexProgress {
+  done: number;
+  total: number;
+  indexed: number;
+  skipped: number;
+  withoutPreview: number;
+  failed: number;
+}
+
+export interface TrackQuery {
+  artist?: string;
+  song?: string;
+  link?: string;
+}
+
+export interface TrackService {
+  readonly modelVersion: string;
+  /** Finds one Spotify track from what a member typed: a link, or artist + song. */
+  find(query: TrackQuery): Promise<Track>;
+  /** Spotify track → preview → analysis (worker pool) → catalog. */
+  analyzeTrack(track: Track): Promise<AnalyzedTrack>;
+  /** An uploaded or local audio file → analysis → catalog, keyed by a hash of its bytes. */
+  analyzeFile(bytes: Uint8Array, fileName: string): Promise<AnalyzedTrack>;
+  similar(record: TrackRecord, options: { k: number; sameGenre?: boolean }): Neighbour[];
+  catalogSize(): number;
+  indexCollection(
+    link: string,
+    onProgress?: (progress: IndexProgress) => void,
+    signal?: AbortSignal,
+  ): Promise<IndexProgress>;
+  indexFiles(
+    paths: string[],
+    onProgress?: (progress: IndexProgress) => void,
+    signal?: AbortSignal,
+  ): Promise<IndexProgress>;
+}
+
+export interface TrackServiceDeps {
+  spotify?: SpotifyClient;
+  previews?: PreviewResolver;
+  analyzer: AnalyzerPool;
+  catalog: Catalog;
+  modelVersion: string;
+  logger?: Logger;
+  /** How many tracks a bulk job analyses at once; the analyzer pool bounds CPU use anyway. */
+  bulkConcurrency?: number;
+}
+
+type Source = Pick<
+  TrackRecord,
+  "id" | "isrc" | "title" | "artists" | "album" | "artworkUrl" | "spotifyUrl" | "previewSource"
+>;
+
+function toRecord(source: Source, analysis: Analysis): TrackRecord {
+  const top = analysis.genres[0];
+  if (!top) throw new Error("analysis returned no genres");
+  return {
+    ...source,
+    genres: analysis.genres,
+    topGenre: top.genre,
+    embedding: analysis.embedding,
+    modelVersion: analysis.modelVersion,
+    indexedAt: new Date().toISOString(),
+  };
+}
+
+/** Content hash, so the same recording uploaded twice is one catalog entry. */
+export function fileTrackId(bytes: Uint8Array): string {
+  return `file:${createHash("sha256").update(bytes).digest("hex").slice(0, 24)}`;
+}
+
+export function createTrackService(deps: TrackServiceDeps): TrackService {
+  const logger = deps.logger ?? rootLog.child({ module: "service" });
+  const { catalog, analyzer } = deps;
+
+  function spotify(): SpotifyClient {
+    if (!deps.spotify) throw new UserFacingError("spotify-off", "Spotify lookups are not configured here.");
+    return deps.spotify;
+  }
+
+  async function isIndexed(id: string): Promise<boolean> {
+    const existing = await catalog.get(id).catch(() => undefined);
+    return existing !== undefined && catalog.isCurrent(existing);
+  }
+
+  /** Saves the record; a store outage downgrades to "shown but not remembered" rather than failing the reply. */
+  async function remember(record: TrackRecord): Promise<boolean> {
+    try {
+      await catalog.put(record);
+      return true;
+    } catch (error) {
+      if (!(error instanceof StoreUnavailableError)) throw error;
+      logger.warn({ id: record.id }, "store unavailable: analysis not saved");
+      return false;
+    }
+  }
+
+  async function analyzeTrack(track: Track): Promise<AnalyzedTrack> {
+    if (!deps.previews)
+      throw new UserFacingError("previews-off", "Preview downloads are not configured here.");
+    const reused = await isIndexed(track.id);
+    const preview = await deps.previews.resolve(track);
+    const analysis = await analyzer.analyze(preview.bytes);
+    const record = toRecord(
+      {
+        id: track.id,
+        isrc: track.isrc,
+        title: track.title,
+        artists: track.artists,
+        album: track.album,
+        artworkUrl: track.artworkUrl,
+        spotifyUrl: track.spotifyUrl,
+        previewSource: preview.source,
+      },
+      analysis,
+    );
+    return { record, analysis, track, saved: await remember(record), reused };
+  }
+
+  async function analyzeFile(bytes: Uint8Array, fileName: string): Promise<AnalyzedTrack> {
+    const id = fileTrackId(bytes);
+    const reused = await isIndexed(id);
+    const analysis = await analyzer.analyze(bytes);
+    const title = path.basename(fileName, path.extname(fileName)) || fileName;
+    const record = toRecord({ id, title, artists: [], previewSource: "upload" }, analysis);
+    return { record, analysis, saved: await remember(record), reused };
+  }
+
+  /**
+   * Runs every item with bounded concurrency, counting outcomes. `prepare` names the item's catalog id
+   * (so work already done with the current model is skipped: bulk jobs resume) and how to index it.
+   * One failing track never stops the job: the member sees how many were skipped or had no preview.
+   */
+  async function bulk<T>(
+    items: T[],
+    prepare: (item: T) => Promise<{ id: string; run: () => Promise<unknown> }>,
+    onProgress?: (progress: IndexProgress) => void,
+    signal?: AbortSignal,
+  ): Promise<IndexProgress> {
+    const progress: IndexProgress = {
+      done: 0,
+      total: items.length,
+      indexed: 0,
+      skipped: 0,
+      withoutPreview: 0,
+      failed: 0,
+    };
+    let next = 0;
+    const runOne = async (item: T) => {
+      try {
+        const { id, run } = await prepare(item);
+        if (await isIndexed(id)) progress.skipped++;
+        else {
+          await run();
+          progress.indexed++;
+        }
+      } catch (error) {
+        if (error instanceof UserFacingError && error.code === "no-preview") progress.withoutPreview++;
+        else {
+          progress.failed++;
+          logger.warn({ err: error }, "bulk index: item failed");
+        }
+      }
+      progress.done++;
+      onProgress?.({ ...progress });
+    };
+    const lane = async () => {
+      while (next < items.length && !signal?.aborted) {
+        await runOne(items[next++] as T);
+      }
+    };
+    await Promise.all(Array.from({ length: deps.bulkConcurrency ?? 2 }, lane));
+    return progress;
+  }
+
+  return {
+    modelVersion: deps.modelVersion,
+
+    async find(query) {
+      if (query.link?.trim()) {
+        const link = parseSpotifyLink(query.link);
+        if (link && link.kind !== "track") {
+          throw new UserFacingError(
+            "not-a-track",
+            "That link is an album or playlist; use /index to add all of it.",
+          );
+        }
+        return spotify().track(query.link.trim());
+      }
+      const artist = query.artist?.trim() ?? "";
+      const song = query.song?.trim() ?? "";
+      if (!artist && !song)
+        throw new UserFacingError("empty-query", "Tell me an artist and a song, or paste a link.");
+      const [best] = await spotify().search(artist, song);
+      if (!best) {
+        throw new UserFacingError("not-found", `I couldn't find “${song || artist}” on Spotify.`);
+      }
+      return best;
+    },
+
+    analyzeTrack,
+    analyzeFile,
+
+    similar(record, options) {
+      return catalog.similar(record, options);
+    },
+
+    catalogSize() {
+      return catalog.size();
+    },
+
+    async indexCollection(link, onProgress, signal) {
+      const { tracks } = await spotify().collection(link);
+      return bulk(
+        tracks,
+        async (track) => ({ id: track.id, run: () => analyzeTrack(track) }),
+        onProgress,
+        signal,
+      );
+    },
+
+    async indexFiles(paths, onProgress, signal) {
+      const prepare = async (file: string) => {
+        const bytes = new Uint8Array(await readFile(file));
+        return { id: fileTrackId(bytes), run: () => analyzeFile(bytes, file) };
+      };
+      return bulk(paths, prepare, onProgress, signal);
+    },
+  };
+}

@@ -1,0 +1,85 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Writable } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { ConfigError, PROJECT_ROOT, readConfig } from "../src/config.js";
+import { createLogger } from "../src/log.js";
+
+const FULL_ENV = {
+  DISCORD_TOKEN: "discord-secret-token",
+  DISCORD_CLIENT_ID: "123456789012345678",
+  SPOTIFY_CLIENT_ID: "spotify-id",
+  SPOTIFY_CLIENT_SECRET: "spotify-secret-value",
+};
+
+describe("readConfig", () => {
+  it("names every missing variable and where to get it", () => {
+    let error: unknown;
+    try {
+      readConfig({ DISCORD_CLIENT_ID: "1" }, ["discord", "spotify"]);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const configError = error as ConfigError;
+    expect(configError.missing).toEqual(["DISCORD_TOKEN", "SPOTIFY_CLIENT_ID", "SPOTIFY_CLIENT_SECRET"]);
+    expect(configError.message).toContain("Discord developer portal");
+    expect(configError.message).toContain("Spotify developer dashboard");
+  });
+
+  it("treats blank values as missing and applies defaults", () => {
+    expect(() => readConfig({ ...FULL_ENV, DISCORD_TOKEN: "   " }, ["discord"])).toThrow(/DISCORD_TOKEN/);
+    const config = readConfig(FULL_ENV, ["discord", "spotify"]);
+    expect(config.storeUrl).toMatch(/^sqlite:\/\/.*genrebot\.sqlite$/);
+    expect(config.discord.guildId).toBeUndefined();
+    expect(config.logLevel).toBe("info");
+  });
+
+  it("needs no credentials for offline use", () => {
+    expect(() => readConfig({}, [])).not.toThrow();
+  });
+});
+
+describe("logging", () => {
+  it("redacts secrets when the config object is logged", () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const logger = createLogger("info", sink);
+    logger.info({ config: readConfig(FULL_ENV, ["discord", "spotify"]) }, "started");
+    const output = lines.join("");
+    expect(output).toContain("started");
+    expect(output).toContain("123456789012345678");
+    expect(output).not.toContain(FULL_ENV.DISCORD_TOKEN);
+    expect(output).not.toContain(FULL_ENV.SPOTIFY_CLIENT_SECRET);
+  });
+});
+
+describe("npm start without .env", () => {
+  it("exits 1 with one clear message naming every missing variable, no stack trace", () => {
+    // A fresh directory with an incomplete .env; the environment is stripped of any real credentials.
+    const cwd = mkdtempSync(path.join(tmpdir(), "genrebot-noenv-"));
+    writeFileSync(path.join(cwd, ".env"), "DISCORD_CLIENT_ID=42\n");
+    const env = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "" };
+    // What `npm start` runs, but from a directory whose .env is incomplete.
+    const tsx = path.join(PROJECT_ROOT, "node_modules", ".bin", "tsx");
+    const result = spawnSync(tsx, [path.join(PROJECT_ROOT, "src/main.ts")], {
+      cwd,
+      env,
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(result.status).toBe(1);
+    for (const name of ["DISCORD_TOKEN", "SPOTIFY_CLIENT_ID", "SPOTIFY_CLIENT_SECRET"]) {
+      expect(result.stderr).toContain(name);
+    }
+    expect(result.stderr).not.toContain("DISCORD_CLIENT_ID:");
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
