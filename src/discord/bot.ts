@@ -16,14 +16,14 @@ export interface StartBotOptions {
   service: TrackService;
   /** For song autocomplete; without it suggestions are simply empty. */
   spotify?: Pick<SpotifyClient, "suggest">;
+  /** Closes what the bot doesn't own (analyzer pool, catalog store), last thing on shutdown. */
+  onShutdown?: () => Promise<void>;
   logger?: Logger;
   /** Merged into the discord.js client options (tests point `rest.api` at a fake Discord). */
   clientOptions?: Partial<ClientOptions>;
   limits?: Partial<BotLimits>;
   /** Routes attachment downloads; tests reach a fake Discord CDN through it. */
   attachmentDispatcher?: Dispatcher;
-  /** Closes what the bot doesn't own (analyzer pool, catalog store), last thing on shutdown. */
-  onShutdown?: () => Promise<void>;
   /** Install SIGINT/SIGTERM handlers that shut down gracefully and exit (default true). */
   handleSignals?: boolean;
   /** Bound on reaching Discord and receiving READY. */
@@ -47,9 +47,9 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   const logger = (options.logger ?? log).child({ module: "discord" });
   const limits: BotLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const shutdown = new AbortController();
-  const { spotify } = options;
+  const { service, spotify } = options;
   const ctx: CommandContext = {
-    service: options.service,
+    service,
     suggest: spotify ? (query) => spotify.suggest(query) : undefined,
     limits,
     logger,

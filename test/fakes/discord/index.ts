@@ -1,6 +1,6 @@
 import { EventEmitter } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import net, { type AddressInfo } from "node:net";
 import {
   ApplicationCommandOptionType,
   ApplicationCommandType,
@@ -9,6 +9,7 @@ import {
   InteractionType,
   MessageFlags,
 } from "discord.js";
+import { Agent } from "undici";
 import { WebSocketServer } from "ws";
 import { FakeGateway } from "./gateway.js";
 import { applyMessage, emptyMessage, parseBody, type UploadedFile } from "./messages.js";
@@ -65,7 +66,7 @@ export interface MemberUpload {
   filename: string;
   bytes: Uint8Array;
   contentType?: string;
-  /** Where the bot is told to download it; defaults to the fake's own "CDN" route. */
+  /** Where the bot is told to download it; defaults to a cdn.discordapp.com URL served by the fake. */
   url?: string;
   /** The size Discord reports (defaults to the byte count). */
   size?: number;
@@ -154,11 +155,25 @@ export class FakeDiscord extends EventEmitter {
     return { rest: { api: this.apiUrl } };
   }
 
+  /**
+   * An undici dispatcher that connects every host to this fake: members' uploads keep their real
+   * https://cdn.discordapp.com URLs (so the bot's host allow-list is exercised as in production)
+   * while the bytes come from loopback, over plain TCP since there is no certificate for Discord.
+   */
+  readonly cdnDispatcher = new Agent({
+    connect: (_options, callback) => {
+      const socket = net.connect(this.port, "127.0.0.1");
+      socket.once("connect", () => callback(null, socket));
+      socket.once("error", (error) => callback(error, null));
+    },
+  });
+
   member(name: string): FakeUser {
     return userPayload(name);
   }
 
   async close(): Promise<void> {
+    await this.cdnDispatcher.close();
     this.gateway.closeAll();
     this.wss.close();
     this.server.closeAllConnections();
@@ -276,13 +291,19 @@ export class FakeDiscord extends EventEmitter {
   async waitForReply(
     interaction: FakeInteraction,
     matching: (message: StoredMessage) => boolean = () => true,
+    timeoutMs?: number,
   ): Promise<StoredMessage> {
-    return this.waitFor(interaction, (i) => {
-      const visible =
-        i.callback?.type === InteractionResponseType.ChannelMessageWithSource ||
-        (i.callback?.type === InteractionResponseType.DeferredChannelMessageWithSource && i.edits.length > 0);
-      return visible && i.original && matching(i.original) ? i.original : undefined;
-    });
+    return this.waitFor(
+      interaction,
+      (i) => {
+        const visible =
+          i.callback?.type === InteractionResponseType.ChannelMessageWithSource ||
+          (i.callback?.type === InteractionResponseType.DeferredChannelMessageWithSource &&
+            i.edits.length > 0);
+        return visible && i.original && matching(i.original) ? i.original : undefined;
+      },
+      timeoutMs,
+    );
   }
 
   /** Choices the bot offered for an autocomplete interaction. */
@@ -308,7 +329,9 @@ export class FakeDiscord extends EventEmitter {
     const id = snowflake();
     const contentType = file.contentType ?? "application/octet-stream";
     this.uploads.set(id, { ...file, contentType });
-    const url = file.url ?? `${this.origin}/attachments/${this.guild.channelId}/${id}/${file.filename}`;
+    const url =
+      file.url ??
+      `https://cdn.discordapp.com/attachments/${this.guild.channelId}/${id}/${encodeURIComponent(file.filename)}`;
     return {
       id,
       filename: file.filename,

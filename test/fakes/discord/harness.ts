@@ -1,0 +1,131 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { BotLimits } from "../../../src/commands/types.js";
+import { readConfig } from "../../../src/config.js";
+import { type RunningBot, startBot } from "../../../src/discord/bot.js";
+import { createLogger, type Logger } from "../../../src/log.js";
+import type { TrackService } from "../../../src/service/index.js";
+import { openServices } from "../../../src/service/open.js";
+import { emotifyClip, type FakeInternet, type FakeSong, fakeSpotifyId, startFakeInternet } from "../index.js";
+import { FakeDiscord } from "./index.js";
+
+/**
+ * The whole bot as `npm start` wires it (readConfig → openServices → startBot): real discord.js
+ * client, real TrackService with the real model in an analyzer pool, a real SQLite catalog in a
+ * temp dir — connected to fake Discord,
+ * fake Spotify/Deezer/iTunes, with real 30-second clips from ../shared/data as previews.
+ */
+
+type EmotifyGenre = "classical" | "electronic" | "pop" | "rock";
+const ARTISTS: Record<EmotifyGenre, string> = {
+  classical: "Aurora Quartet",
+  electronic: "Night Circuit",
+  pop: "Ada Moss",
+  rock: "The Lanterns",
+};
+
+/** `count` songs per emotify genre, each with a Deezer preview of a real clip. */
+export function clipSongs(count: number): Array<FakeSong & { genre: EmotifyGenre; clip: string }> {
+  const genres: EmotifyGenre[] = ["rock", "pop", "classical", "electronic"];
+  return genres.flatMap((genre, g) =>
+    Array.from({ length: count }, (_, i) => {
+      const n = g * 100 + i + 1;
+      const clip = emotifyClip(genre, i + 1);
+      return {
+        genre,
+        clip,
+        spotifyId: fakeSpotifyId(n, "clip"),
+        title: `${genre[0]?.toUpperCase()}${genre.slice(1)} Song ${i + 1}`,
+        artists: [`${ARTISTS[genre]}${i > 1 ? ` ${i}` : ""}`],
+        album: `${ARTISTS[genre]} Live`,
+        durationMs: 200_000 + n,
+        isrc: `TEST${String(n).padStart(8, "0")}`,
+        deezer: { id: 10_000 + n, previewFile: clip },
+      };
+    }),
+  );
+}
+
+/** A song Spotify knows but no service has a preview for. */
+export const SILENT_SONG: FakeSong = {
+  spotifyId: fakeSpotifyId(999, "silent"),
+  title: "Unreleased Demo",
+  artists: ["Nobody Known"],
+  durationMs: 190_000,
+  isrc: "TEST99999999",
+};
+
+export interface BotHarness {
+  fake: FakeDiscord;
+  internet: FakeInternet;
+  bot: RunningBot;
+  service: TrackService;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+export async function startBotHarness(options: {
+  songs: FakeSong[];
+  playlists?: Array<{ id: string; name: string; entries: string[] }>;
+  limits?: Partial<BotLimits>;
+  poolSize?: number;
+}): Promise<BotHarness> {
+  const logger = createLogger(process.env.TEST_LOG_LEVEL ?? "silent");
+  const dir = mkdtempSync(path.join(tmpdir(), "genrebot-e2e-"));
+  const internet = await startFakeInternet({ songs: options.songs, playlists: options.playlists ?? [] });
+  const restoreHttps = internet.installGlobalHttpsAgent();
+  const fake = await FakeDiscord.start();
+  const config = readConfig(
+    {
+      DISCORD_TOKEN: fake.token,
+      DISCORD_CLIENT_ID: fake.applicationId,
+      DISCORD_GUILD_ID: fake.guild.id,
+      SPOTIFY_CLIENT_ID: internet.credentials.clientId,
+      SPOTIFY_CLIENT_SECRET: internet.credentials.clientSecret,
+      STORE_URL: `sqlite://${path.join(dir, "catalog.sqlite")}`,
+    },
+    ["discord", "spotify"],
+  );
+  const services = await openServices(config, {
+    needsSpotify: true,
+    logger,
+    dispatcher: internet.dispatcher,
+    poolSize: options.poolSize ?? 2,
+  });
+  const cleanUp = async () => {
+    await fake.close();
+    restoreHttps();
+    await internet.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  let bot: RunningBot;
+  try {
+    bot = await startBot({
+      config,
+      service: services.service,
+      spotify: services.spotify,
+      onShutdown: () => services.close(),
+      logger,
+      clientOptions: fake.clientOptions,
+      attachmentDispatcher: fake.cdnDispatcher,
+      limits: options.limits,
+      handleSignals: false,
+    });
+  } catch (error) {
+    await services.close();
+    await cleanUp();
+    throw error;
+  }
+  return {
+    fake,
+    internet,
+    bot,
+    service: services.service,
+    logger,
+    async close() {
+      await bot.stop();
+      await cleanUp();
+    },
+  };
+}
