@@ -2,10 +2,10 @@ import Keyv from "keyv";
 import SpotifyWebApi from "spotify-web-api-node";
 import { UserFacingError } from "../errors.js";
 import { type Logger, log } from "../log.js";
-import { unquote } from "./deezer.js";
 import { withProviderLimit } from "./download.js";
 import { isSpotifyId, looksLikeLink, parseSpotifyLink, type SpotifyLink } from "./links.js";
 import { toFullTrack, toTrack } from "./map.js";
+import { unquote } from "./match.js";
 import {
   DEFAULT_RETRY_POLICY,
   parseRetryAfter,
@@ -76,6 +76,9 @@ interface SpotifyHttpError {
 
 class SpotifyTimeout extends Error {}
 
+/** Spotify refused our client id/secret: an operator problem, never "song not found". */
+class SpotifyCredentialsError extends Error {}
+
 export function createSpotify(options: SpotifyOptions): SpotifyClient {
   const api = new SpotifyWebApi({ clientId: options.clientId, clientSecret: options.clientSecret });
   const cache = options.cache ?? new Keyv();
@@ -92,7 +95,15 @@ export function createSpotify(options: SpotifyOptions): SpotifyClient {
     if (token && Date.now() < token.expiresAt) return Promise.resolve();
     renewing ??= (async () => {
       try {
-        const { body } = await withDeadline(api.clientCredentialsGrant());
+        const { body } = await withDeadline(api.clientCredentialsGrant()).catch((error: unknown) => {
+          const status = (error as SpotifyHttpError).statusCode;
+          if (status === 400 || status === 401) {
+            throw new SpotifyCredentialsError("Spotify rejected SPOTIFY_CLIENT_ID / SPOTIFY_CLIENT_SECRET", {
+              cause: error,
+            });
+          }
+          throw error;
+        });
         api.setAccessToken(body.access_token);
         const lifetimeMs = body.expires_in * 1000;
         token = { expiresAt: Date.now() + lifetimeMs - Math.min(TOKEN_RENEW_MARGIN_MS, lifetimeMs / 2) };
@@ -135,8 +146,9 @@ export function createSpotify(options: SpotifyOptions): SpotifyClient {
     } catch (error) {
       if (error instanceof UserFacingError) throw error;
       const status = (error as SpotifyHttpError).statusCode;
-      if (status === 404 || status === 400) throw notFound();
-      logger.warn({ err: error, status }, "Spotify call failed");
+      if (error instanceof SpotifyCredentialsError) logger.error({ err: error }, error.message);
+      else if (status === 404 || status === 400) throw notFound();
+      else logger.warn({ err: error, status }, "Spotify call failed");
       throw new UserFacingError(
         "spotify-unavailable",
         "Spotify isn't answering right now — please try again in a minute.",

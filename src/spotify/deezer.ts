@@ -1,5 +1,6 @@
 import { UserFacingError } from "../errors.js";
 import { fetchJson, type HttpOptions } from "./download.js";
+import { unquote } from "./match.js";
 import { withRetries } from "./retry.js";
 
 /**
@@ -80,11 +81,6 @@ export function createDeezer(options: DeezerOptions = {}) {
 }
 
 export type DeezerApi = ReturnType<typeof createDeezer>;
-
-/** Quotes inside a fielded query would end the field early. */
-export function unquote(text: string): string {
-  return text.replace(/"/g, " ").trim();
-}
 
 function asTrack(value: unknown): DeezerTrack | undefined {
   const track = value as Partial<DeezerTrack> | undefined;

@@ -21,11 +21,7 @@ export const ALLOWED_HOSTS: Record<Provider, Record<HostKind, readonly HostPatte
     api: ["api.deezer.com"],
   },
   itunes: {
-    audio: [
-      "audio-ssl.itunes.apple.com",
-      /^audio-ssl\.[a-z0-9-]+\.mzstatic\.com$/,
-      /^[a-z0-9-]+\.mzstatic\.com$/,
-    ],
+    audio: ["audio-ssl.itunes.apple.com", /^[a-z0-9-]+\.mzstatic\.com$/],
     api: ["itunes.apple.com"],
   },
 };

@@ -55,3 +55,8 @@ export function isSameRecording(
   credited.add(basic(candidate.artist));
   return track.artists.some((artist) => credited.has(basic(artist)));
 }
+
+/** For fielded queries (`track:"…"`): a quote inside the value would end the field early. */
+export function unquote(text: string): string {
+  return text.replace(/"/g, " ").trim();
+}
