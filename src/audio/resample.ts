@@ -1,4 +1,4 @@
-import { fftCorrelate } from "./fft-correlate.js";
+import { decimateCorrelate } from "./fft-correlate.js";
 import { kaiserBestTable, TABLE_PER_ZERO } from "./kaiser-best.js";
 
 /**
@@ -144,14 +144,12 @@ function filterInto(y: Float32Array, x: Float32Array, plan: Plan): void {
   }
 }
 
-/** Integer decimation (`up = 1`): one filter; correlate at full rate by FFT and keep every `down`-th. */
+/** Integer decimation (`up = 1`): a single filter applied at a stride, by polyphase FFT. */
 function decimateByFft(y: Float32Array, x: Float32Array, filter: PhaseFilter, down: number): void {
   const { taps, firstOffset } = filter;
-  const lastInput = (y.length - 1) * down + firstOffset + taps.length;
-  const padded = new Float64Array(-firstOffset + Math.max(x.length, lastInput));
+  const padded = new Float64Array(x.length - firstOffset); // leading zeros; trailing ones are implicit
   padded.set(x, -firstOffset);
-  const full = fftCorrelate(padded, taps);
-  for (let t = 0; t < y.length; t++) y[t] = full[t * down] as number;
+  y.set(decimateCorrelate(padded, taps, down, y.length));
 }
 
 function gcd(a: number, b: number): number {
