@@ -88,7 +88,8 @@ function checkEmbedding(embedding: Float32Array, where: string): void {
     if (!Number.isFinite(value)) throw new RecordFormatError(`${where}: embedding has a non-finite value`);
     sum += value * value;
   }
-  if (Math.abs(Math.sqrt(sum) - 1) > NORM_TOLERANCE) {
+  // All zeros is allowed: the model leaves a directionless embedding as is; it scores 0 against everything.
+  if (sum !== 0 && Math.abs(Math.sqrt(sum) - 1) > NORM_TOLERANCE) {
     throw new RecordFormatError(`${where}: embedding is not L2-normalised (norm ${Math.sqrt(sum)})`);
   }
 }

@@ -1,0 +1,121 @@
+import { readdir, stat } from "node:fs/promises";
+import path from "node:path";
+import { loadDotEnv, readConfig } from "../config.js";
+import { UsageError, UserFacingError } from "../errors.js";
+import type { IndexProgress } from "../service/index.js";
+import { parseSpotifyLink } from "../spotify/index.js";
+
+/**
+ * `genrebot index <spotify playlist or album URL | folder of audio files>`: adds every track to the
+ * catalog. Resumable: tracks the current model already indexed are skipped, so after an interruption
+ * (Ctrl-C stops cleanly after the tracks in flight) running it again finishes the rest.
+ */
+const AUDIO_EXTENSIONS = new Set([".mp3", ".wav", ".ogg", ".oga", ".opus", ".flac", ".m4a"]);
+const BAR_WIDTH = 24;
+/** Without a TTY, a line per this share of the job (and at the end), so logs stay readable. */
+const PLAIN_LINE_EVERY = 0.05;
+
+type Source = { kind: "spotify"; link: string } | { kind: "files"; paths: string[] };
+
+export async function run(args: string[]): Promise<number> {
+  const unknown = args.filter((arg) => arg.startsWith("--"));
+  if (unknown.length > 0) throw new UsageError(`Unknown option: ${unknown.join(", ")}.`);
+  if (args.length !== 1 || !args[0]) {
+    throw new UsageError("Name one Spotify playlist or album link, or one folder of audio files.");
+  }
+  const source = await resolveSource(args[0]);
+
+  loadDotEnv();
+  const needsSpotify = source.kind === "spotify";
+  const config = readConfig(process.env, needsSpotify ? ["spotify"] : []);
+  const { openServices } = await import("../service/open.js");
+  const services = await openServices(config, { needsSpotify });
+  const stop = new AbortController();
+  const onInterrupt = () => {
+    process.stderr.write("\nStopping after the tracks in progress… (run the same command again to resume)\n");
+    stop.abort();
+  };
+  process.once("SIGINT", onInterrupt);
+  try {
+    const report = progressReporter(process.stderr);
+    const progress =
+      source.kind === "spotify"
+        ? await services.service.indexCollection(source.link, report, stop.signal)
+        : await services.service.indexFiles(source.paths, report, stop.signal);
+    console.log(summary(progress, services.service.catalogSize(), stop.signal.aborted));
+    return progress.failed > 0 || stop.signal.aborted ? 1 : 0;
+  } finally {
+    process.off("SIGINT", onInterrupt);
+    await services.close();
+  }
+}
+
+async function resolveSource(target: string): Promise<Source> {
+  const link = parseSpotifyLink(target);
+  if (link) {
+    if (link.kind === "track") {
+      throw new UsageError(
+        "That is a single track. Index a playlist or album, or use `genrebot similar <link>`.",
+      );
+    }
+    return { kind: "spotify", link: target };
+  }
+  let info: Awaited<ReturnType<typeof stat>>;
+  try {
+    info = await stat(target);
+  } catch {
+    throw new UsageError(`${target} is neither a Spotify playlist/album link nor an existing folder.`);
+  }
+  const paths = info.isDirectory() ? await audioFilesUnder(target) : [target];
+  if (paths.length === 0) {
+    throw new UserFacingError(
+      "no-audio-files",
+      `There are no audio files (${[...AUDIO_EXTENSIONS].join(" ")}) in ${target}.`,
+    );
+  }
+  return { kind: "files", paths };
+}
+
+/** Every audio file below `folder`, in a stable order so a resumed run walks the same list. */
+async function audioFilesUnder(folder: string): Promise<string[]> {
+  const entries = await readdir(folder, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile() && AUDIO_EXTENSIONS.has(path.extname(entry.name).toLowerCase()))
+    .map((entry) => path.join(entry.parentPath, entry.name))
+    .sort();
+}
+
+function counts(p: IndexProgress): string {
+  return `${p.indexed} indexed · ${p.skipped} already there · ${p.withoutPreview} without preview · ${p.failed} failed`;
+}
+
+/** A redrawn bar on a terminal; on a pipe or log file, a plain line every few percent. */
+function progressReporter(stream: NodeJS.WriteStream): (p: IndexProgress) => void {
+  let lastLine = -1;
+  return (p) => {
+    if (stream.isTTY) {
+      const filled = p.total > 0 ? Math.round((p.done / p.total) * BAR_WIDTH) : BAR_WIDTH;
+      const bar = `${"█".repeat(filled)}${"░".repeat(BAR_WIDTH - filled)}`;
+      stream.write(`\r\x1b[2K${bar} ${p.done}/${p.total}  ${counts(p)}${p.done === p.total ? "\n" : ""}`);
+      return;
+    }
+    const step = Math.max(1, Math.ceil(p.total * PLAIN_LINE_EVERY));
+    const line = Math.floor(p.done / step);
+    if (line !== lastLine || p.done === p.total) {
+      lastLine = line;
+      stream.write(`${p.done}/${p.total} tracks: ${counts(p)}\n`);
+    }
+  };
+}
+
+function summary(p: IndexProgress, catalogSize: number, interrupted: boolean): string {
+  const lines = [
+    `${interrupted ? "Interrupted" : "Done"}: ${p.done} of ${p.total} tracks looked at.`,
+    `  ${p.indexed} newly indexed, ${p.skipped} already indexed with this model, ` +
+      `${p.withoutPreview} without a preview, ${p.failed} failed.`,
+    `The catalog now holds ${catalogSize} track${catalogSize === 1 ? "" : "s"}.`,
+  ];
+  if (interrupted) lines.push("Run the same command again to index the rest.");
+  if (p.failed > 0) lines.push("Failures are logged above with their reasons.");
+  return lines.join("\n");
+}

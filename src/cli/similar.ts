@@ -1,0 +1,113 @@
+import { readFile } from "node:fs/promises";
+import type { Neighbour, TrackRecord } from "../catalog/index.js";
+import { StoreUnavailableError } from "../catalog/index.js";
+import { loadDotEnv, readConfig } from "../config.js";
+import { UsageError, UserFacingError } from "../errors.js";
+import type { AnalyzedTrack } from "../service/index.js";
+import { parseSpotifyLink } from "../spotify/index.js";
+
+/**
+ * `genrebot similar <file | spotify link> [--k 10] [--same-genre]`: analyses the track (remembering it
+ * in the catalog, like /similar does) and prints the catalog tracks that sound most alike.
+ */
+const DEFAULT_K = 10;
+const MAX_K = 100;
+
+interface Options {
+  target: string;
+  k: number;
+  sameGenre: boolean;
+}
+
+export function parseArgs(args: string[]): Options {
+  let k = DEFAULT_K;
+  let sameGenre = false;
+  const positional: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (arg === "--same-genre") sameGenre = true;
+    else if (arg === "--k" || arg.startsWith("--k=")) {
+      const value = arg === "--k" ? args[++i] : arg.slice("--k=".length);
+      k = Number(value);
+      if (!Number.isInteger(k) || k < 1 || k > MAX_K) {
+        throw new UsageError(`--k needs a whole number from 1 to ${MAX_K} (got ${value ?? "nothing"}).`);
+      }
+    } else if (arg.startsWith("--")) throw new UsageError(`Unknown option: ${arg}.`);
+    else positional.push(arg);
+  }
+  if (positional.length !== 1 || !positional[0]) {
+    throw new UsageError("Name one audio file or one Spotify track link.");
+  }
+  return { target: positional[0], k, sameGenre };
+}
+
+export async function run(args: string[]): Promise<number> {
+  const { target, k, sameGenre } = parseArgs(args);
+  const link = parseSpotifyLink(target);
+  if (link && link.kind !== "track") {
+    throw new UsageError("That is an album or playlist. Use `genrebot index <link>` to add all of it.");
+  }
+  // Read the file before starting anything heavy, so a typo fails at once.
+  const bytes = link ? undefined : await readAudioFile(target);
+
+  loadDotEnv();
+  const config = readConfig(process.env, link ? ["spotify"] : []);
+  const { openServices } = await import("../service/open.js");
+  const services = await openServices(config, { needsSpotify: link !== undefined });
+  const { service } = services;
+  try {
+    const analyzed: AnalyzedTrack = bytes
+      ? await service.analyzeFile(bytes, target)
+      : await service.analyzeTrack(await service.find({ link: target }));
+    if (!analyzed.saved) console.error(`Note: ${new StoreUnavailableError().message}`);
+    const neighbours = service.similar(analyzed.record, { k, sameGenre });
+    console.log(format(analyzed.record, neighbours, service.catalogSize(), sameGenre));
+    return 0;
+  } finally {
+    await services.close();
+  }
+}
+
+async function readAudioFile(file: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await readFile(file));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") {
+      throw new UsageError(`${file} is neither an existing audio file nor a Spotify track link.`);
+    }
+    throw new UserFacingError(
+      "unreadable-file",
+      code === "EISDIR" ? `${file} is a folder, not a file.` : `${file} could not be read.`,
+      { cause: error },
+    );
+  }
+}
+
+function describe(record: TrackRecord): string {
+  return record.artists.length > 0 ? `${record.title} — ${record.artists.join(", ")}` : record.title;
+}
+
+function format(
+  query: TrackRecord,
+  neighbours: Neighbour[],
+  catalogSize: number,
+  sameGenre: boolean,
+): string {
+  const top = query.genres[0];
+  const header = `${describe(query)}  (${query.topGenre}${top ? ` ${Math.round(top.probability * 100)}%` : ""})`;
+  if (neighbours.length === 0) {
+    return `${header}\nNo similar tracks${sameGenre ? ` in ${query.topGenre}` : ""} in the catalog yet (${catalogSize} indexed). Add some with \`genrebot index\`.`;
+  }
+  const genreWidth = Math.max(...neighbours.map((n) => n.record.topGenre.length));
+  const rows = neighbours.map(({ record, score }, i) =>
+    [
+      String(i + 1).padStart(3),
+      score.toFixed(3),
+      record.topGenre.padEnd(genreWidth),
+      describe(record),
+      record.spotifyUrl ?? "(local file)",
+    ].join("  "),
+  );
+  return [header, `Most similar of ${catalogSize} indexed tracks:`, ...rows].join("\n");
+}
