@@ -267,6 +267,17 @@ describe("collections", () => {
     expect(pages.length).toBe(3);
   });
 
+  it("explains Spotify's Development Mode refusal of playlist tracks instead of failing vaguely", async () => {
+    internet.inject("api.spotify.com", `/v1/playlists/${PLAYLIST_ID}/tracks`, {
+      status: 403,
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ error: { status: 403, message: "Forbidden" } }),
+    });
+    const error = await failure(spotify.collection(`https://open.spotify.com/playlist/${PLAYLIST_ID}`));
+    expect(error.code).toBe("spotify-forbidden");
+    expect(error.message).toContain("Album links still work");
+  });
+
   it("pages through an album, carrying the album's name and art onto its tracks", async () => {
     const { name, tracks } = await spotify.collection(`spotify:album:${ALBUM_ID}`);
     expect(name).toBe("Sixty");

@@ -76,6 +76,12 @@ interface SpotifyHttpError {
 
 class SpotifyTimeout extends Error {}
 
+/** What to tell the user when Spotify answers 404/400 or 403 to a call. */
+interface CallMessages {
+  notFound: string;
+  forbidden?: string;
+}
+
 /** Spotify refused our client id/secret: an operator problem, never "song not found". */
 class SpotifyCredentialsError extends Error {}
 
@@ -126,7 +132,7 @@ export function createSpotify(options: SpotifyOptions): SpotifyClient {
   }
 
   /** One Web API call with token handling, retries and friendly errors. */
-  async function call<T>(request: () => Promise<{ body: T }>, notFound: () => UserFacingError): Promise<T> {
+  async function call<T>(request: () => Promise<{ body: T }>, messages: CallMessages): Promise<T> {
     let renewedAfter401 = false;
     const attempt = () =>
       withProviderLimit("spotify", async () => {
@@ -147,8 +153,13 @@ export function createSpotify(options: SpotifyOptions): SpotifyClient {
       if (error instanceof UserFacingError) throw error;
       const status = (error as SpotifyHttpError).statusCode;
       if (error instanceof SpotifyCredentialsError) logger.error({ err: error }, error.message);
-      else if (status === 404 || status === 400) throw notFound();
-      else logger.warn({ err: error, status }, "Spotify call failed");
+      else if (status === 404 || status === 400) throw new UserFacingError("not-found", messages.notFound);
+      else if (status === 403) {
+        throw new UserFacingError(
+          "spotify-forbidden",
+          messages.forbidden ?? "Spotify won't let genrebot see that.",
+        );
+      } else logger.warn({ err: error, status }, "Spotify call failed");
       throw new UserFacingError(
         "spotify-unavailable",
         "Spotify isn't answering right now — please try again in a minute.",
@@ -160,10 +171,9 @@ export function createSpotify(options: SpotifyOptions): SpotifyClient {
   }
 
   async function searchTracks(query: string): Promise<Track[]> {
-    const body = await call(
-      () => api.searchTracks(query, { limit: SEARCH_LIMIT, ...market }),
-      () => new UserFacingError("not-found", "Spotify didn't understand that search."),
-    );
+    const body = await call(() => api.searchTracks(query, { limit: SEARCH_LIMIT, ...market }), {
+      notFound: "Spotify didn't understand that search.",
+    });
     return (body.tracks?.items ?? []).map(toFullTrack);
   }
 
@@ -179,59 +189,47 @@ export function createSpotify(options: SpotifyOptions): SpotifyClient {
 
   async function track(idOrLink: string): Promise<Track> {
     const id = isSpotifyId(idOrLink.trim()) ? idOrLink.trim() : linkOf(idOrLink, ["track"]).id;
-    const body = await call(
-      () => api.getTrack(id, market),
-      () => new UserFacingError("not-found", "I couldn't find that track on Spotify — is the link complete?"),
-    );
+    const body = await call(() => api.getTrack(id, market), {
+      notFound: "I couldn't find that track on Spotify — is the link complete?",
+    });
     return toFullTrack(body);
   }
 
-  async function playlist(
-    id: string,
-    onPage: ((page: Track[], progress: CollectionProgress) => void) | undefined,
-  ) {
-    const notFound = () =>
-      new UserFacingError("not-found", "I couldn't find that playlist on Spotify — is it public?");
-    const first = await call(() => api.getPlaylist(id, market), notFound);
-    const tracks: Track[] = [];
-    let page: SpotifyApi.PagingObject<SpotifyApi.PlaylistTrackObject> = first.tracks;
-    for (;;) {
+  async function playlist(id: string, onPage: OnPage | undefined): Promise<Collection> {
+    const messages = {
+      notFound: "I couldn't find that playlist on Spotify — is it public?",
+      // Since March 2026 Spotify only shows apps in Development Mode the playlists their owner
+      // made; albums are unaffected.
+      forbidden:
+        "Spotify won't let genrebot read that playlist's tracks (apps in Spotify's Development Mode only see their owner's playlists). Album links still work.",
+    };
+    const { name } = await call(() => api.getPlaylist(id, { fields: "name", ...market }), messages);
+    const tracks = await collectPages(
+      (offset) =>
+        call(() => api.getPlaylistTracks(id, { offset, limit: PLAYLIST_PAGE, ...market }), messages),
       // Entries can be null (removed), local files (no Spotify id) or podcast episodes: skip those.
-      const pageTracks = page.items.flatMap((entry) => {
-        // Typed as tracks, but episodes arrive here too when a playlist mixes in podcasts.
-        const item: { type?: string } | null | undefined = entry?.item ?? entry?.track;
-        return item && !entry.is_local && item.type === "track" && (item as SpotifyApi.TrackObjectFull).id
-          ? [toFullTrack(item as SpotifyApi.TrackObjectFull)]
-          : [];
-      });
-      tracks.push(...pageTracks);
-      onPage?.(pageTracks, { loaded: page.offset + page.items.length, total: page.total });
-      if (!page.next || page.items.length === 0) break;
-      const offset = page.offset + page.items.length;
-      page = await call(
-        () => api.getPlaylistTracks(id, { offset, limit: PLAYLIST_PAGE, ...market }),
-        notFound,
-      );
-    }
-    return { name: first.name, tracks };
+      (entries) =>
+        entries.flatMap((entry) => {
+          // `item` is the 2026 name of `track`; episodes arrive here too, typed as tracks.
+          const item: { type?: string } | null | undefined = entry?.item ?? entry?.track;
+          return item && !entry.is_local && item.type === "track" && (item as SpotifyApi.TrackObjectFull).id
+            ? [toFullTrack(item as SpotifyApi.TrackObjectFull)]
+            : [];
+        }),
+      onPage,
+    );
+    return { name, tracks };
   }
 
-  async function album(
-    id: string,
-    onPage: ((page: Track[], progress: CollectionProgress) => void) | undefined,
-  ) {
-    const notFound = () => new UserFacingError("not-found", "I couldn't find that album on Spotify.");
-    const first = await call(() => api.getAlbum(id, market), notFound);
-    const tracks: Track[] = [];
-    let page: SpotifyApi.PagingObject<SpotifyApi.TrackObjectSimplified> = first.tracks;
-    for (;;) {
-      const pageTracks = page.items.filter((item) => item?.id).map((item) => toTrack(item, first));
-      tracks.push(...pageTracks);
-      onPage?.(pageTracks, { loaded: page.offset + page.items.length, total: page.total });
-      if (!page.next || page.items.length === 0) break;
-      const offset = page.offset + page.items.length;
-      page = await call(() => api.getAlbumTracks(id, { offset, limit: ALBUM_PAGE, ...market }), notFound);
-    }
+  async function album(id: string, onPage: OnPage | undefined): Promise<Collection> {
+    const messages = { notFound: "I couldn't find that album on Spotify." };
+    const first = await call(() => api.getAlbum(id, market), messages);
+    const tracks = await collectPages(
+      (offset) => call(() => api.getAlbumTracks(id, { offset, limit: ALBUM_PAGE, ...market }), messages),
+      (items) => items.filter((item) => item?.id).map((item) => toTrack(item, first)),
+      onPage,
+      first.tracks,
+    );
     return { name: first.name, tracks };
   }
 
@@ -294,6 +292,26 @@ export function createSpotify(options: SpotifyOptions): SpotifyClient {
       return parsed.kind === "playlist" ? playlist(parsed.id, onPage) : album(parsed.id, onPage);
     },
   };
+}
+
+type OnPage = (page: Track[], progress: CollectionProgress) => void;
+
+/** Every page of a Spotify paging object, in order, starting from `first` or offset 0. */
+async function collectPages<Item>(
+  fetchPage: (offset: number) => Promise<SpotifyApi.PagingObject<Item>>,
+  toTracks: (items: Item[]) => Track[],
+  onPage: OnPage | undefined,
+  first?: SpotifyApi.PagingObject<Item>,
+): Promise<Track[]> {
+  const tracks: Track[] = [];
+  let page = first ?? (await fetchPage(0));
+  for (;;) {
+    const pageTracks = toTracks(page.items);
+    tracks.push(...pageTracks);
+    onPage?.(pageTracks, { loaded: page.offset + page.items.length, total: page.total });
+    if (!page.next || page.items.length === 0) return tracks;
+    page = await fetchPage(page.offset + page.items.length);
+  }
 }
 
 function decide(error: unknown): RetryDecision {
