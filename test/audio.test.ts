@@ -10,7 +10,15 @@ import {
 } from "../src/audio/index.js";
 import { kaiserBestTable } from "../src/audio/kaiser-best.js";
 import { id3v2End } from "../src/audio/sniff.js";
-import { librosaLengths, makeWav, readData, resampleReference, seededRandom, sine } from "./audio-helpers.js";
+import {
+  librosaLengths,
+  makeFlac,
+  makeWav,
+  readData,
+  resampleReference,
+  seededRandom,
+  sine,
+} from "./audio-helpers.js";
 
 async function audioError(promise: Promise<unknown>): Promise<AudioError> {
   const error = await promise.then(
@@ -142,6 +150,25 @@ describe("decodeAudio on real files", () => {
       );
     },
   );
+
+  it("reads 24-bit and float WAV with libsndfile's scaling (int24 / 2^23, floats as stored)", async () => {
+    const tone = sine(440, 22050, 3, 0.7);
+    const pcm24 = await decodeAudio(makeWav(22050, [tone], undefined, "pcm24"));
+    const float = await decodeAudio(makeWav(22050, [tone], undefined, "float32"));
+    for (const i of [0, 1, 777, 40_000, 66_149]) {
+      expect(pcm24.samples[i]).toBe(Math.fround(Math.round((tone[i] as number) * 8388608) / 8388608));
+      expect(float.samples[i]).toBe(tone[i]);
+    }
+  });
+
+  it("decodes FLAC (stereo, 44.1 kHz) to exactly what the same 16-bit audio gives as WAV", async () => {
+    const left = sine(440, 44100, 3);
+    const right = sine(660, 44100, 3, 0.3);
+    const flac = await decodeAudio(makeFlac(44100, [left, right]));
+    const wav = await decodeAudio(makeWav(44100, [left, right]));
+    expect(flac.samples.length).toBe(wav.samples.length);
+    expect(maxAbsDifference(flac.samples, wav.samples)).toBe(0);
+  });
 
   it("accepts a truncated MP3 as the part that decodes, when long enough", async () => {
     const mp3 = readData("emotify/rock/1.mp3");

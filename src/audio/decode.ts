@@ -1,5 +1,6 @@
 import decode from "audio-decode";
 import { AudioError } from "./error.js";
+import { flacBitsPerSample, rescaleLikeLibsndfile } from "./flac.js";
 import { type AudioLimits, tooLong } from "./limits.js";
 import { downmix } from "./mono.js";
 import type { AudioFormat } from "./sniff.js";
@@ -41,6 +42,11 @@ export async function decodeToMono(
   limits: AudioLimits,
 ): Promise<MonoAudio> {
   const collector = new MonoCollector(limits);
+  const flacBits = format === "flac" ? flacBitsPerSample(bytes) : undefined;
+  const take = (channelData: Float32Array[], rate: number) => {
+    if (flacBits !== undefined && flacBits <= 24) rescaleLikeLibsndfile(channelData, flacBits);
+    collector.take(channelData, rate);
+  };
   if (format === "wav") {
     const header = parseWavHeader(bytes);
     if (!header) throw corrupt();
@@ -55,11 +61,11 @@ export async function decodeToMono(
     decoder = await CODECS[format]();
     for (let at = 0; at < bytes.length; at += CHUNK_BYTES) {
       const result = await decoder(bytes.subarray(at, at + CHUNK_BYTES));
-      collector.take(result.channelData, result.sampleRate);
+      take(result.channelData, result.sampleRate);
     }
     const flushed = await decoder();
     decoder = undefined; // flushing freed it
-    collector.take(flushed.channelData, flushed.sampleRate);
+    take(flushed.channelData, flushed.sampleRate);
   } catch (error) {
     decoder?.free();
     if (error instanceof AudioError) throw error;
