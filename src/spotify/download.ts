@@ -1,4 +1,4 @@
-import { Agent, type Dispatcher, request } from "undici";
+import { type Dispatcher, getGlobalDispatcher, request } from "undici";
 import { UserFacingError } from "../errors.js";
 import { type HostKind, isAllowedHost, PROVIDER_NAMES, type Provider } from "./hosts.js";
 import {
@@ -19,15 +19,14 @@ import { Semaphore } from "./semaphore.js";
 export const MAX_PREVIEW_BYTES = 5 * 1024 * 1024;
 const MAX_JSON_BYTES = 1024 * 1024;
 const MAX_REDIRECTS = 3;
-const CONNECT_TIMEOUT_MS = 5_000;
 const DEFAULT_TIMEOUT_MS = 10_000;
 /** Small per provider so a burst of commands stays under Deezer's 50 requests / 5 s and the like. */
 const CONCURRENCY_PER_PROVIDER = 4;
 
 export interface HttpOptions {
-  /** Routes the requests; tests pass one that reaches fake servers. */
+  /** Routes the requests (default: undici's global, so a configured proxy applies); tests pass one that reaches fake servers. */
   dispatcher?: Dispatcher;
-  /** Bound on one attempt, from connecting to the last body byte. */
+  /** Bound on one attempt, from connecting (undici also gives up connecting after 10 s) to the last body byte. */
   timeoutMs?: number;
   maxBytes?: number;
   retry?: Partial<RetryPolicy>;
@@ -49,13 +48,6 @@ const semaphores: Record<Provider, Semaphore> = {
 /** Runs a request to `provider` within its concurrency limit (also used for Spotify's own client). */
 export function withProviderLimit<T>(provider: Provider, task: () => Promise<T>): Promise<T> {
   return semaphores[provider].run(task);
-}
-
-let defaultDispatcher: Dispatcher | undefined;
-/** undici's global agent waits 10 s for a connection; previews are not worth that long. */
-function getDefaultDispatcher(): Dispatcher {
-  defaultDispatcher ??= new Agent({ connect: { timeout: CONNECT_TIMEOUT_MS } });
-  return defaultDispatcher;
 }
 
 /** Something went wrong that another attempt may fix (5xx, 429, network, timeout). */
@@ -184,7 +176,7 @@ async function requestOnce(
   let response: Dispatcher.ResponseData;
   try {
     response = await request(url, {
-      dispatcher: options.dispatcher ?? getDefaultDispatcher(),
+      dispatcher: options.dispatcher ?? getGlobalDispatcher(),
       method: "GET",
       headers: { accept: kind === "audio" ? "audio/*" : "application/json", "user-agent": "genrebot" },
       signal: controller.signal,
