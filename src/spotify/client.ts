@@ -34,6 +34,7 @@ export interface SpotifyOptions {
   retry?: Partial<RetryPolicy>;
   /** ISO country for availability; omitted by default. */
   market?: string;
+  /** Used as given (pass a child named for this module); default: the app logger, module "spotify". */
   logger?: Logger;
 }
 
@@ -88,7 +89,7 @@ class SpotifyCredentialsError extends Error {}
 export function createSpotify(options: SpotifyOptions): SpotifyClient {
   const api = new SpotifyWebApi({ clientId: options.clientId, clientSecret: options.clientSecret });
   const cache = options.cache ?? new Keyv();
-  const logger = (options.logger ?? log).child({ module: "spotify" });
+  const logger = options.logger ?? log.child({ module: "spotify" });
   const policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
   const timeoutMs = options.timeoutMs ?? 10_000;
   const market = options.market ? { market: options.market } : {};

@@ -21,6 +21,7 @@ export interface PreviewResolverOptions {
   dispatcher?: Dispatcher;
   http?: HttpOptions;
   deezer?: Pick<DeezerOptions, "quotaDelayMs" | "quotaRetries">;
+  /** Used as given (pass a child named for this module); default: the app logger, module "previews". */
   logger?: Logger;
 }
 
@@ -54,7 +55,7 @@ export function createPreviewResolver(options: PreviewResolverOptions = {}): Pre
   const cache = options.cache ?? new Keyv();
   const http: HttpOptions = { ...options.http, dispatcher: options.dispatcher ?? options.http?.dispatcher };
   const deezer = createDeezer({ ...options.deezer, http });
-  const logger = (options.logger ?? log).child({ module: "previews" });
+  const logger = options.logger ?? log.child({ module: "previews" });
 
   async function download(url: string, source: PreviewSource, remember: CachedSource): Promise<Found> {
     const { bytes, url: finalUrl } = await fetchAudio(url, source, http);
