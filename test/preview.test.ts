@@ -209,6 +209,19 @@ describe("when providers misbehave", () => {
     ]);
   });
 
+  it("stops retrying a persistent quota error and finds the preview another way", async () => {
+    const quota = JSON.stringify({ error: { type: "Exception", message: "Quota limit exceeded", code: 4 } });
+    const reply = { status: 200, headers: { "content-type": "application/json" }, body: quota };
+    internet.inject("api.deezer.com", "/track/isrc:", reply, reply, reply);
+    const before = internet.calls.length;
+    const preview = await resolver().resolve(await track(DEEZER_ONLY));
+    expect(preview.source).toBe("deezer");
+    const paths = callsSince(before, "api.deezer.com").map((c) => c.path);
+    // The default budget: the first try and two retries, then on to Deezer search.
+    expect(paths.filter((p) => p.startsWith("/track/isrc:"))).toHaveLength(3);
+    expect(paths.some((p) => p.startsWith("/search"))).toBe(true);
+  });
+
   it("honours a short Retry-After on 429 and a 500 from the CDN, then succeeds", async () => {
     internet.inject("api.deezer.com", "/track/isrc:", { status: 429, headers: { "retry-after": "1" } });
     internet.inject("cdnt-preview.dzcdn.net", "/api/", { status: 500, body: "upstream error" });
