@@ -1,3 +1,5 @@
 /** The one analysis core every command and CLI path uses. */
+export { analyzeAudio } from "./analyze.js";
 export { loadGenreModel } from "./model/store.js";
+export { createAnalyzerPool } from "./pool.js";
 export type { Analysis, AnalyzerPool, GenreScore, TimelineWindow } from "./types.js";

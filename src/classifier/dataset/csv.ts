@@ -24,7 +24,9 @@ export async function readFeatureCsv(file: string): Promise<LabelledFeatures[]> 
   try {
     text = await readFile(file, "utf8");
   } catch (error) {
-    throw new UserFacingError("features-unreadable", `Cannot read the feature table ${file}.`, { cause: error });
+    throw new UserFacingError("features-unreadable", `Cannot read the feature table ${file}.`, {
+      cause: error,
+    });
   }
   const [headerLine, ...lines] = text.split(/\r?\n/).filter((line) => line.trim() !== "");
   const header = headerLine?.split(",").map((h) => h.trim()) ?? [];

@@ -97,6 +97,18 @@ async function readModelFile(dir: string, name: string): Promise<Buffer> {
   }
 }
 
+/** The version of the model in `dir` without loading TensorFlow: a hash of its defining files. */
+export async function readModelVersion(dir: string): Promise<string> {
+  const [weights, scalerJson, labelsJson] = await Promise.all(
+    [WEIGHTS_FILE, SCALER_FILE, LABELS_FILE].map((name) => readModelFile(dir, name)),
+  );
+  return modelVersionOf(
+    weights as Buffer,
+    (scalerJson as Buffer).toString("utf8"),
+    (labelsJson as Buffer).toString("utf8"),
+  );
+}
+
 function l2Normalise(vector: Float32Array): Float32Array {
   let norm = 0;
   for (const v of vector) norm += v * v;

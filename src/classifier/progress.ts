@@ -1,0 +1,45 @@
+/**
+ * A progress bar on stderr for long CLI jobs (feature extraction, training). On a terminal it
+ * redraws one line; when stderr is a pipe or a CI log it prints a plain line every 10 %, so logs
+ * stay readable.
+ */
+export interface Progress {
+  tick(detail?: string): void;
+  done(): void;
+}
+
+const BAR_WIDTH = 30;
+
+export function createProgress(
+  label: string,
+  total: number,
+  stream: NodeJS.WriteStream = process.stderr,
+): Progress {
+  let count = 0;
+  let lastDecile = -1;
+  const render = (detail: string): void => {
+    const fraction = total > 0 ? count / total : 1;
+    if (stream.isTTY) {
+      const filled = Math.round(fraction * BAR_WIDTH);
+      const bar = `${"█".repeat(filled)}${"░".repeat(BAR_WIDTH - filled)}`;
+      stream.write(
+        `\r${label} ${bar} ${count}/${total} ${detail}`.slice(0, (stream.columns || 100) - 1).padEnd(20),
+      );
+      return;
+    }
+    const decile = Math.floor(fraction * 10);
+    if (decile !== lastDecile) {
+      lastDecile = decile;
+      stream.write(`${label}: ${count}/${total} (${Math.round(fraction * 100)}%)\n`);
+    }
+  };
+  return {
+    tick(detail = "") {
+      count++;
+      render(detail);
+    },
+    done() {
+      if (stream.isTTY) stream.write("\n");
+    },
+  };
+}
