@@ -2,7 +2,7 @@ import FFT from "fft.js";
 
 /**
  * A long FIR followed by integer decimation, by FFT overlap-save in polyphase form:
- * `out[t] = Σ_j taps[j] · x[t·down + j]` for `t < outLength` (`x` reads as 0 past its end).
+ * `out[t] = Σ_j taps[j] · x[t·down + shift + j]` for `t < outLength` (`x` reads as 0 outside itself).
  *
  * Directly, 200 taps over a 30 s clip is ~130 M multiply-adds, far too slow in JS. Here the input
  * is split into `down` phases at the output rate, each correlated with its share of the taps, and
@@ -12,7 +12,8 @@ import FFT from "fft.js";
  * only by float64 rounding (~1e-15 relative).
  */
 export function decimateCorrelate(
-  x: Float64Array,
+  x: Float32Array,
+  shift: number,
   taps: Float64Array,
   down: number,
   outLength: number,
@@ -36,9 +37,10 @@ export function decimateCorrelate(
       if (blockStart >= outLength) break;
       for (const { phase, p, q } of pairs) {
         for (let i = 0; i < size; i++) {
-          const at = (blockStart + i) * down + phase;
-          input[2 * i] = at < x.length ? (x[at] as number) : 0;
-          input[2 * i + 1] = phase + 1 < down && at + 1 < x.length ? (x[at + 1] as number) : 0;
+          const at = (blockStart + i) * down + phase + shift;
+          // Explicit bounds checks: out-of-range typed-array reads are slow paths in V8.
+          input[2 * i] = at >= 0 && at < x.length ? (x[at] as number) : 0;
+          input[2 * i + 1] = phase + 1 < down && at + 1 >= 0 && at + 1 < x.length ? (x[at + 1] as number) : 0;
         }
         fft.transform(spectrum, input);
         for (let k = 0; k < size; k++) {

@@ -122,7 +122,7 @@ function filterInto(y: Float32Array, x: Float32Array, plan: Plan): void {
     decimateByFft(y, x, { taps: bank.taps, firstOffset: bank.firstOffset }, down);
     return;
   }
-  const padded = new Float64Array(reach + x.length + reach);
+  const padded = new Float32Array(reach + x.length + reach);
   padded.set(x, reach);
   for (let t = 0; t < y.length; t++) {
     const position = t * down;
@@ -146,10 +146,7 @@ function filterInto(y: Float32Array, x: Float32Array, plan: Plan): void {
 
 /** Integer decimation (`up = 1`): a single filter applied at a stride, by polyphase FFT. */
 function decimateByFft(y: Float32Array, x: Float32Array, filter: PhaseFilter, down: number): void {
-  const { taps, firstOffset } = filter;
-  const padded = new Float64Array(x.length - firstOffset); // leading zeros; trailing ones are implicit
-  padded.set(x, -firstOffset);
-  y.set(decimateCorrelate(padded, taps, down, y.length));
+  y.set(decimateCorrelate(x, filter.firstOffset, filter.taps, down, y.length));
 }
 
 function gcd(a: number, b: number): number {
