@@ -28,13 +28,18 @@ export interface MonoAudio {
 }
 
 /**
- * Decodes a sniffed file to mono at its own sample rate, as librosa would read it before
- * resampling. The float output is used as is, not rounded to 16-bit: librosa 0.9.2 reads MP3
- * through libsndfile's mpg123 (float), the same decoder audio-decode wraps. Measured on Emotify:
- * without rounding, zero-crossing rate mean and variance match librosa_reference.csv to 6 digits
- * on 8/8 clips and the first 2 s of rock/1.mp3 match resample_reference to 6e-7; with int16
- * rounding the zero-crossing variance is off by up to 18 % (pop/1.mp3). Never throws anything but AudioError: decoder failures, empty or non-finite output
- * and inconsistent streams all become "corrupt".
+ * Decodes a sniffed file to mono at its own sample rate, exactly as librosa 0.9.2 reads it before
+ * resampling: through libsndfile, so PCM WAV and FLAC are int / 2^(bits−1) and MP3 is mpg123's
+ * float output, the same decoder audio-decode wraps.
+ *
+ * MP3 is deliberately NOT rounded to 16-bit first (librosa's audioread/ffmpeg fallback would, but
+ * the references were not made that way). Measured on Emotify: unrounded, zero-crossing rate mean
+ * and variance match librosa_reference.csv to 6 significant digits on 8/8 clips and the first 2 s
+ * of rock/1.mp3 match resample_reference to 6e-7; rounded to int16, the zero-crossing variance is
+ * off by up to 18 % (pop/1.mp3).
+ *
+ * Never throws anything but AudioError: decoder failures, empty or non-finite output and
+ * inconsistent streams all become "corrupt".
  */
 export async function decodeToMono(
   bytes: Uint8Array,
