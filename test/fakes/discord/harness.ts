@@ -61,6 +61,8 @@ export interface BotHarness {
   internet: FakeInternet;
   bot: RunningBot;
   service: TrackService;
+  /** The model the bot's analyzer pool loaded. */
+  modelDir: string;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -84,6 +86,8 @@ export async function startBotHarness(options: {
       SPOTIFY_CLIENT_ID: internet.credentials.clientId,
       SPOTIFY_CLIENT_SECRET: internet.credentials.clientSecret,
       STORE_URL: `sqlite://${path.join(dir, "catalog.sqlite")}`,
+      // Lets a run use another trained model, as the bot itself does.
+      MODEL_DIR: process.env.MODEL_DIR,
     },
     ["discord", "spotify"],
   );
@@ -122,6 +126,7 @@ export async function startBotHarness(options: {
     internet,
     bot,
     service: services.service,
+    modelDir: config.modelDir,
     logger,
     async close() {
       await bot.stop();
