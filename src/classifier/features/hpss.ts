@@ -21,19 +21,17 @@ export function harmonicWaveform(
   spectrum: Stft,
   magnitude: Float32Array,
 ): Float64Array {
-  const { nFrames, re, im } = spectrum;
+  const { nFrames } = spectrum;
   const percussive = medianFilterRows(magnitude, nFrames, N_BINS, KERNEL);
   const harmonic = medianFilterColumns(magnitude, nFrames, N_BINS, KERNEL);
-  const harmonicRe = new Float32Array(re.length);
-  const harmonicIm = new Float32Array(im.length);
-  for (let i = 0; i < re.length; i++) {
+  // The harmonic mask, written over the harmonic medians it is computed from.
+  const mask = harmonic;
+  for (let i = 0; i < mask.length; i++) {
     const h = harmonic[i] as number;
     const p = percussive[i] as number;
-    const mask = Math.max(h, p) < FLOAT32_TINY ? 0.5 : (h * h) / (h * h + p * p);
-    harmonicRe[i] = (re[i] as number) * mask;
-    harmonicIm[i] = (im[i] as number) * mask;
+    mask[i] = Math.max(h, p) < FLOAT32_TINY ? 0.5 : (h * h) / (h * h + p * p);
   }
-  return istft({ nFrames, re: harmonicRe, im: harmonicIm }, samples.length);
+  return istft(spectrum, samples.length, mask);
 }
 
 /**

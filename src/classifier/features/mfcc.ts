@@ -23,13 +23,29 @@ function buildDct(): Float64Array {
 export function mfcc(melDb: Float32Array, nFrames: number): Float64Array[] {
   dctMatrix ??= buildDct();
   const coefficients = Array.from({ length: N_MFCC }, () => new Float64Array(nFrames));
+  // Four coefficients per pass over a frame: each log-mel value is loaded once for four products.
   for (let t = 0; t < nFrames; t++) {
     const base = t * N_MELS;
-    for (let k = 0; k < N_MFCC; k++) {
-      const row = k * N_MELS;
-      let sum = 0;
-      for (let n = 0; n < N_MELS; n++) sum += (dctMatrix[row + n] as number) * (melDb[base + n] as number);
-      (coefficients[k] as Float64Array)[t] = sum;
+    for (let k = 0; k < N_MFCC; k += 4) {
+      const r0 = k * N_MELS;
+      const r1 = r0 + N_MELS;
+      const r2 = r1 + N_MELS;
+      const r3 = r2 + N_MELS;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let n = 0; n < N_MELS; n++) {
+        const x = melDb[base + n] as number;
+        s0 += (dctMatrix[r0 + n] as number) * x;
+        s1 += (dctMatrix[r1 + n] as number) * x;
+        s2 += (dctMatrix[r2 + n] as number) * x;
+        s3 += (dctMatrix[r3 + n] as number) * x;
+      }
+      (coefficients[k] as Float64Array)[t] = s0;
+      (coefficients[k + 1] as Float64Array)[t] = s1;
+      (coefficients[k + 2] as Float64Array)[t] = s2;
+      (coefficients[k + 3] as Float64Array)[t] = s3;
     }
   }
   return coefficients;

@@ -20,7 +20,8 @@ export interface SpectralShape {
 /**
  * Per frame of the magnitude spectrogram, in one pass over it:
  * - centroid: librosa.feature.spectral_centroid — Σ f·S / Σ S;
- * - bandwidth: librosa.feature.spectral_bandwidth (p=2, norm=True) — √(Σ S·(f − centroid)² / Σ S);
+ * - bandwidth: librosa.feature.spectral_bandwidth (p=2, norm=True) — √(Σ S·(f − centroid)² / Σ S),
+ *   expanded to Σ S·f² / Σ S − centroid² so the frame is read once (float64 keeps ~9 digits);
  * - rolloff: librosa.feature.spectral_rolloff (roll_percent=0.85) — the lowest bin frequency whose
  *   cumulative magnitude reaches 85 % of the frame total; the cumulative sum and threshold are
  *   float32 as in librosa so that ties at the threshold fall on the same bin.
@@ -29,36 +30,41 @@ export function spectralShape(magnitude: Float32Array, nFrames: number): Spectra
   const centroid = new Float64Array(nFrames);
   const bandwidth = new Float64Array(nFrames);
   const rolloff = new Float64Array(nFrames);
+  // Storing into a Float32Array rounds each partial sum to float32, like np.cumsum on float32.
+  const cumulative = new Float32Array(N_BINS);
   for (let t = 0; t < nFrames; t++) {
     const base = t * N_BINS;
     let total = 0;
     let weighted = 0;
-    let cumulative32 = 0;
+    let weightedSquares = 0;
+    let running = 0;
     for (let k = 0; k < N_BINS; k++) {
       const s = magnitude[base + k] as number;
+      const f = BIN_FREQUENCIES[k] as number;
       total += s;
-      weighted += s * (BIN_FREQUENCIES[k] as number);
-      cumulative32 = Math.fround(cumulative32 + s);
+      weighted += s * f;
+      weightedSquares += s * f * f;
+      cumulative[k] = running + s;
+      running = cumulative[k] as number;
     }
     const norm = total < FLOAT32_TINY ? 1 : total;
     const c = weighted / norm;
-    let spread = 0;
-    for (let k = 0; k < N_BINS; k++) {
-      const d = (BIN_FREQUENCIES[k] as number) - c;
-      spread += (magnitude[base + k] as number) * d * d;
-    }
     centroid[t] = c;
-    bandwidth[t] = Math.sqrt(spread / norm);
-    rolloff[t] = rolloffFrequency(magnitude, base, Math.fround(ROLL_PERCENT * cumulative32));
+    // Σ S·(f − c)² / norm, which is ≥ 0; max() only absorbs rounding when the frame is a single bin.
+    bandwidth[t] = Math.sqrt(Math.max(0, weightedSquares / norm - (c * c * total) / norm));
+    rolloff[t] = BIN_FREQUENCIES[firstAtLeast(cumulative, Math.fround(ROLL_PERCENT * running))] as number;
   }
   return { centroid, bandwidth, rolloff };
 }
 
-function rolloffFrequency(magnitude: Float32Array, base: number, threshold: number): number {
-  let cumulative32 = 0;
-  for (let k = 0; k < N_BINS; k++) {
-    cumulative32 = Math.fround(cumulative32 + (magnitude[base + k] as number));
-    if (cumulative32 >= threshold) return BIN_FREQUENCIES[k] as number;
+/** Index of the first value ≥ threshold in a non-decreasing array (its last index if none). */
+function firstAtLeast(sorted: Float32Array, threshold: number): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((sorted[mid] as number) >= threshold) hi = mid;
+    else lo = mid + 1;
   }
-  return BIN_FREQUENCIES[N_BINS - 1] as number;
+  return lo;
 }

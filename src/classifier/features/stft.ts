@@ -77,35 +77,73 @@ export function powerSpectrogram(magnitude: Float32Array): Float32Array {
 }
 
 /**
- * librosa.istft(D, hop_length=512, window="hann", center=True, length=length): inverse real FFT of
- * each frame, windowed overlap-add, division by the summed squared window wherever it is not
- * ~zero, then the centre padding trimmed off.
+ * librosa.istft(D · mask, hop_length=512, window="hann", center=True, length=length): inverse
+ * real FFT of each (masked) frame, windowed overlap-add, division by the summed squared window
+ * wherever it is not ~zero, then the centre padding trimmed off. The mask is applied frame by
+ * frame, so a masked copy of the whole STFT is never built.
  */
-export function istft(spectrum: Stft, length: number): Float64Array {
+export function istft(spectrum: Stft, length: number, mask?: Float32Array): Float64Array {
   const { nFrames, re, im } = spectrum;
   const window = hannWindow(N_FFT);
   const fft = realFft(N_FFT);
   const frame = new Float64Array(N_FFT);
-  const total = N_FFT + HOP_LENGTH * (nFrames - 1);
-  const sum = new Float64Array(total);
-  const windowSquares = new Float64Array(total);
+  const maskedRe = new Float64Array(N_BINS);
+  const maskedIm = new Float64Array(N_BINS);
+  const sum = new Float64Array(N_FFT + HOP_LENGTH * (nFrames - 1));
   for (let t = 0; t < nFrames; t++) {
-    fft.inverse(re, im, t * N_BINS, frame);
-    const start = t * HOP_LENGTH;
-    for (let n = 0; n < N_FFT; n++) {
-      const w = window[n] as number;
-      sum[start + n] = (sum[start + n] as number) + w * (frame[n] as number);
-      windowSquares[start + n] = (windowSquares[start + n] as number) + w * w;
+    const base = t * N_BINS;
+    if (mask) {
+      for (let k = 0; k < N_BINS; k++) {
+        const m = mask[base + k] as number;
+        maskedRe[k] = (re[base + k] as number) * m;
+        maskedIm[k] = (im[base + k] as number) * m;
+      }
+      fft.inverse(maskedRe, maskedIm, 0, frame);
+    } else {
+      fft.inverse(re, im, base, frame);
     }
+    const start = t * HOP_LENGTH;
+    for (let n = 0; n < N_FFT; n++)
+      sum[start + n] = (sum[start + n] as number) + (window[n] as number) * (frame[n] as number);
   }
   const out = new Float64Array(length);
   const offset = N_FFT / 2;
-  const tiny = 1.1754943508222875e-38; // util.tiny(float32): below it librosa leaves the sample undivided
-  const available = Math.min(length, total - offset);
+  const available = Math.min(length, sum.length - offset);
+  const interior = windowSquareSumInterior();
+  // Samples covered by all N_FFT / HOP frames see the periodic sum; the rest get it frame by frame.
+  const firstInterior = N_FFT - HOP_LENGTH;
+  const lastInterior = nFrames * HOP_LENGTH - 1;
   for (let i = 0; i < available; i++) {
-    const wss = windowSquares[offset + i] as number;
-    const value = sum[offset + i] as number;
-    out[i] = wss > tiny ? value / wss : value;
+    const p = offset + i;
+    const wss =
+      p >= firstInterior && p <= lastInterior
+        ? (interior[p % HOP_LENGTH] as number)
+        : windowSquareSum(p, nFrames);
+    const value = sum[p] as number;
+    out[i] = wss > FLOAT32_TINY ? value / wss : value;
   }
   return out;
+}
+
+/** util.tiny(float32): librosa leaves samples whose window-square sum is below it undivided. */
+const FLOAT32_TINY = 1.1754943508222875e-38;
+
+/** librosa.filters.window_sumsquare at padded sample p: Σ over the frames covering p of w². */
+function windowSquareSum(p: number, nFrames: number): number {
+  const window = hannWindow(N_FFT);
+  let total = 0;
+  const first = Math.max(0, Math.ceil((p - N_FFT + 1) / HOP_LENGTH));
+  const last = Math.min(nFrames - 1, Math.floor(p / HOP_LENGTH));
+  for (let t = first; t <= last; t++) total += (window[p - t * HOP_LENGTH] as number) ** 2;
+  return total;
+}
+
+let interiorSums: Float64Array | undefined;
+
+/** The window-square sum away from the edges, which repeats every hop. */
+function windowSquareSumInterior(): Float64Array {
+  interiorSums ??= Float64Array.from({ length: HOP_LENGTH }, (_, j) =>
+    windowSquareSum(N_FFT + j, Number.MAX_SAFE_INTEGER),
+  );
+  return interiorSums;
 }

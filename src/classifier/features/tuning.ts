@@ -27,17 +27,13 @@ export function estimateTuning(power: Float32Array, nFrames: number): number {
     let max = 0;
     for (let k = 0; k < N_BINS; k++) max = Math.max(max, power[base + k] as number);
     const reference = Math.fround(PEAK_THRESHOLD * max);
-    // util.localmax of S·(S > ref): strictly above the lower neighbour, at least the upper one.
-    const gated = (k: number) => {
-      const s = power[base + k] as number;
-      return s > reference ? s : 0;
-    };
     for (let k = FIRST_BIN; k <= LAST_BIN; k++) {
-      const x = gated(k);
-      if (!(x > gated(k - 1) && x >= gated(k + 1))) continue;
       const below = power[base + k - 1] as number;
       const s = power[base + k] as number;
       const above = power[base + k + 1] as number;
+      // util.localmax of S·(S > ref): strictly above the lower neighbour, at least the upper one.
+      if (!(s > reference)) continue;
+      if (!(s > (below > reference ? below : 0) && s >= (above > reference ? above : 0))) continue;
       const average = Math.fround(0.5 * Math.fround(above - below));
       const curvature = Math.fround(Math.fround(2 * s - above) - below);
       const shift = Math.fround(average / (Math.abs(curvature) < FLOAT32_TINY ? curvature + 1 : curvature));
