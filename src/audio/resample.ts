@@ -29,14 +29,17 @@ export function resample(x: Float32Array, srIn: number, srOut: number): Float32A
   return y;
 }
 
-/** One ratio's filters: phase `p` serves outputs whose input time is `n + p/up`. */
+/**
+ * One ratio's filters, every phase aligned to one common start offset and length so the inner
+ * loop is uniform: phase `p` (outputs whose input time is `n + p/up`) reads
+ * `x[n + firstOffset …]` with taps `[p · stride, (p + 1) · stride)`.
+ */
 interface Plan {
   up: number;
   down: number;
-  /** How far any filter reaches before or after `n`: the zero padding the input needs. */
-  reach: number;
-  /** All phases' taps, precomputed; absent for ratios with too many phases to tabulate. */
-  bank?: FilterBank;
+  taps: Float64Array;
+  stride: number;
+  firstOffset: number;
 }
 
 interface PhaseFilter {
@@ -45,15 +48,10 @@ interface PhaseFilter {
   firstOffset: number;
 }
 
-/** Every phase's taps aligned to one common start offset and length, so the inner loop is uniform. */
-interface FilterBank {
-  taps: Float64Array; // phase p at [p * stride, (p + 1) * stride)
-  stride: number;
-  firstOffset: number;
-}
-
-/** Above this many phases (odd rates such as 44 056 Hz) a table would be huge: compute per output instead. */
+/** Common rate pairs have few phases (147 for 48 kHz) and stay cached; odd rates (44 101 Hz) get a one-off bank. */
 const MAX_CACHED_PHASES = 4096;
+/** Beyond this the bank would pass ~100 MB; no real pair of rates with a 22 050 Hz side gets near it. */
+const MAX_PHASES = 65_536;
 const plans = new Map<string, Plan>();
 
 function planFor(srIn: number, srOut: number): Plan {
@@ -63,22 +61,17 @@ function planFor(srIn: number, srOut: number): Plan {
   const key = `${up}/${down}`;
   const cached = plans.get(key);
   if (cached) return cached;
-  const reach = Math.ceil(kaiserBestTable().length / indexStepFor(up, down)) + 1;
-  if (up > MAX_CACHED_PHASES) return { up, down, reach };
-  const plan: Plan = { up, down, reach, bank: filterBank(up, down) };
-  plans.set(key, plan);
-  return plan;
-}
-
-function filterBank(up: number, down: number): FilterBank {
+  if (up > MAX_PHASES) throw new RangeError(`Cannot resample ${srIn} → ${srOut} Hz: ${up} filter phases`);
   const filters = Array.from({ length: up }, (_, p) => phaseFilter(up, down, p));
-  const firstOffset = Math.min(...filters.map((f) => f.firstOffset));
-  const stride = Math.max(...filters.map((f) => f.firstOffset - firstOffset + f.taps.length));
+  const firstOffset = filters.reduce((min, f) => Math.min(min, f.firstOffset), 0);
+  const stride = filters.reduce((max, f) => Math.max(max, f.firstOffset - firstOffset + f.taps.length), 0);
   const taps = new Float64Array(up * stride);
   filters.forEach((f, p) => {
     taps.set(f.taps, p * stride + f.firstOffset - firstOffset);
   });
-  return { taps, stride, firstOffset };
+  const plan: Plan = { up, down, taps, stride, firstOffset };
+  if (up <= MAX_CACHED_PHASES) plans.set(key, plan);
+  return plan;
 }
 
 function indexStepFor(up: number, down: number): number {
@@ -90,7 +83,7 @@ function indexStepFor(up: number, down: number): number {
  * filter over `x[n + firstOffset …]` (left wing reversed, then right wing). Boundary truncation
  * in resampy (`min(n + 1, …)`, `min(n_orig - n - 1, …)`) equals zero padding the input.
  */
-function phaseFilter(up: number, down: number, phase: number): { taps: Float64Array; firstOffset: number } {
+function phaseFilter(up: number, down: number, phase: number): PhaseFilter {
   const table = kaiserBestTable();
   const nwin = table.length;
   const scale = Math.min(1, up / down);
@@ -117,36 +110,25 @@ function phaseFilter(up: number, down: number, phase: number): { taps: Float64Ar
 }
 
 function filterInto(y: Float32Array, x: Float32Array, plan: Plan): void {
-  const { up, down, reach, bank } = plan;
-  if (up === 1 && bank) {
-    decimateByFft(y, x, { taps: bank.taps, firstOffset: bank.firstOffset }, down);
+  const { up, down, taps, stride, firstOffset } = plan;
+  if (up === 1) {
+    // Integer decimation: a single filter applied at a stride, by polyphase FFT.
+    y.set(decimateCorrelate(x, firstOffset, taps, down, y.length));
     return;
   }
-  const padded = new Float32Array(reach + x.length + reach);
-  padded.set(x, reach);
+  const before = -firstOffset;
+  const padded = new Float32Array(before + x.length + stride); // zeros stand in for resampy's truncation
+  padded.set(x, before);
   for (let t = 0; t < y.length; t++) {
     const position = t * down;
     const n = Math.floor(position / up);
-    const phase = position - n * up;
+    const tapStart = (position - n * up) * stride;
+    const inputStart = n; // = before + n + firstOffset
     let sum = 0;
-    if (bank) {
-      const { taps, stride } = bank;
-      const tapStart = phase * stride;
-      const inputStart = reach + n + bank.firstOffset;
-      for (let j = 0; j < stride; j++)
-        sum += (taps[tapStart + j] as number) * (padded[inputStart + j] as number);
-    } else {
-      const { taps, firstOffset } = phaseFilter(up, down, phase);
-      const inputStart = reach + n + firstOffset;
-      for (let j = 0; j < taps.length; j++) sum += (taps[j] as number) * (padded[inputStart + j] as number);
-    }
+    for (let j = 0; j < stride; j++)
+      sum += (taps[tapStart + j] as number) * (padded[inputStart + j] as number);
     y[t] = sum;
   }
-}
-
-/** Integer decimation (`up = 1`): a single filter applied at a stride, by polyphase FFT. */
-function decimateByFft(y: Float32Array, x: Float32Array, filter: PhaseFilter, down: number): void {
-  y.set(decimateCorrelate(x, filter.firstOffset, filter.taps, down, y.length));
 }
 
 function gcd(a: number, b: number): number {
