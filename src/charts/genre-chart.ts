@@ -76,7 +76,7 @@ function timeline(input: ChartInput, top: number): string[] {
     let y = top;
     return order.flatMap((genre) => {
       const h = ((byGenre.get(genre) ?? 0) / sum) * TIMELINE_HEIGHT;
-      if (h < 0.5) return [];
+      if (h <= 0) return [];
       const rect = `<rect x="${x0.toFixed(1)}" y="${y.toFixed(1)}" width="${columnWidth.toFixed(1)}" height="${h.toFixed(1)}" fill="${genreColor(genre)}"/>`;
       y += h;
       return [rect];
