@@ -1,3 +1,4 @@
+import { type Entry, EntryCodec } from "./entry.js";
 import type { TrackRecord } from "./record.js";
 import { isSameRelease, sharesArtist } from "./release.js";
 import { VectorIndex } from "./vector-index.js";
@@ -16,9 +17,6 @@ export interface SimilarOptions {
   excludeArtist?: boolean;
 }
 
-/** What memory holds per track: the record minus its embedding, which lives in the vector index. */
-type Entry = Omit<TrackRecord, "embedding">;
-
 /**
  * The catalog's searchable copy in memory: every current-model record, embeddings in the vector index.
  * Records from other model versions are only counted: their embeddings live in another space, so
@@ -28,8 +26,11 @@ export class MemoryIndex {
   readonly #vectors = new VectorIndex();
   readonly #entries = new Map<string, Entry>();
   readonly #stale = new Set<string>();
+  readonly #codec: EntryCodec;
 
-  constructor(readonly modelVersion: string) {}
+  constructor(readonly modelVersion: string) {
+    this.#codec = new EntryCodec(modelVersion);
+  }
 
   isCurrent(record: TrackRecord): boolean {
     return record.modelVersion === this.modelVersion;
@@ -59,15 +60,14 @@ export class MemoryIndex {
       return;
     }
     this.#vectors.upsert(record.id, record.topGenre, record.embedding);
-    const { embedding: _, ...entry } = record;
-    this.#entries.set(record.id, entry);
+    this.#entries.set(record.id, this.#codec.pack(record));
     this.#stale.delete(record.id);
   }
 
   get(id: string): TrackRecord | undefined {
     const entry = this.#entries.get(id);
     const embedding = this.#vectors.vector(id);
-    return entry && embedding ? { ...entry, embedding } : undefined;
+    return entry && embedding ? this.#codec.unpack(entry, embedding) : undefined;
   }
 
   similar(

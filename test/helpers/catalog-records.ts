@@ -34,6 +34,11 @@ export function dot(a: Float32Array, b: Float32Array): number {
 
 export const GENRES = ["classical", "electronic", "pop", "rock"] as const;
 
+/** The id syntheticRecord(n) gets: 22 characters, like a Spotify id. */
+export function syntheticId(n: number): string {
+  return `synthetic${String(n).padStart(13, "0")}`;
+}
+
 /** A plausible record: Spotify-like id, two genres, the given (unit) embedding. */
 export function syntheticRecord(
   n: number,
@@ -43,13 +48,13 @@ export function syntheticRecord(
   const genre = overrides.topGenre ?? GENRES[n % GENRES.length] ?? "pop";
   const other = GENRES.find((g) => g !== genre) ?? "rock";
   return {
-    id: `synthetic${String(n).padStart(14, "0")}`,
+    id: syntheticId(n),
     isrc: `QZSYN${String(n).padStart(7, "0")}`,
     title: `Synthetic Song ${n}`,
     artists: [`Artist ${n % 97}`],
     album: `Album ${n % 31}`,
     artworkUrl: `https://i.scdn.co/image/ab67616d0000b273${String(n).padStart(24, "0")}`,
-    spotifyUrl: `https://open.spotify.com/track/synthetic${String(n).padStart(14, "0")}`,
+    spotifyUrl: `https://open.spotify.com/track/${syntheticId(n)}`,
     previewSource: "spotify",
     genres: [
       { genre, probability: 0.8 },
