@@ -1,4 +1,4 @@
-import { isMpegAudioSync } from "./sniff.js";
+import { type AudioFormat, isMpegAudioSync } from "./sniff.js";
 import { parseWavHeader } from "./wav.js";
 
 /**
@@ -8,7 +8,7 @@ import { parseWavHeader } from "./wav.js";
  */
 export function headerDurationSeconds(
   bytes: Uint8Array,
-  format: string,
+  format: AudioFormat,
   dataStart: number,
 ): number | undefined {
   if (format === "wav") return wavDuration(bytes);

@@ -115,7 +115,7 @@ function trimUtf8(head: Uint8Array): Uint8Array {
 /** End offset of a leading ID3v2 tag (10-byte header + syncsafe size + optional footer), or 0. */
 export function id3v2End(bytes: Uint8Array): number {
   if (ascii(bytes, 0, 3) !== "ID3" || bytes.length < 10) return 0;
-  const size = (bytes.subarray(6, 10) as Uint8Array).reduce((acc, b) => acc * 128 + (b & 0x7f), 0);
+  const size = bytes.subarray(6, 10).reduce((acc, b) => acc * 128 + (b & 0x7f), 0);
   const footer = ((bytes[5] as number) & 0x10) !== 0 ? 10 : 0;
   return 10 + size + footer;
 }
