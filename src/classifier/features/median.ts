@@ -1,8 +1,8 @@
 /**
  * Sliding medians for scipy.ndimage.median_filter(mode="reflect") with an odd 1-D kernel, as
  * librosa.decompose.hpss applies along time and along frequency. Each window is kept sorted and
- * updated by replacing the sample that leaves with the one that enters (a binary search and a
- * short shift), instead of re-sorting 31 values for each of the 1.3 M spectrogram cells.
+ * updated by replacing the sample that leaves with the one that enters (two binary searches and
+ * a short shift), instead of re-sorting 31 values for each of the 1.3 M spectrogram cells.
  *
  * The inputs are magnitudes (non-negative float32), whose bit patterns read as int32 sort exactly
  * like the floats: the filters work on Int32Array views of the same memory, so every comparison
@@ -16,45 +16,35 @@ export function reflectIndex(i: number, n: number): number {
   return m < n ? m : period - 1 - m;
 }
 
-/** Replace one occurrence of `leaving` by `entering` in the sorted run window[base .. base+size). */
+/**
+ * Replace one occurrence of `leaving` by `entering` in the sorted run window[base .. base+size),
+ * size = 2^m − 1. Both ranks come from branch-free binary searches (the sign of an int32
+ * difference selects each step), which avoids the mispredicted branches that dominate a plain
+ * binary search; only the shift between the two ranks is a loop.
+ */
 function replaceSorted(window: Int32Array, base: number, size: number, leaving: number, entering: number) {
-  let lo = base;
-  let hi = base + size - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((window[mid] as number) < leaving) lo = mid + 1;
-    else hi = mid;
+  let out = base;
+  let into = base;
+  for (let step = (size + 1) >> 1; step > 0; step >>= 1) {
+    out += step & (((window[out + step - 1] as number) - leaving) >> 31);
+    into += step & (((window[into + step - 1] as number) - entering) >> 31);
   }
-  let i = lo;
-  if (entering > leaving) {
-    const last = base + size - 1;
-    while (i < last && (window[i + 1] as number) < entering) {
-      window[i] = window[i + 1] as number;
-      i++;
-    }
+  // `out` holds the leaving value; `into` counts the values below the entering one.
+  if (into > out) {
+    into--;
+    for (let i = out; i < into; i++) window[i] = window[i + 1] as number;
   } else {
-    while (i > base && (window[i - 1] as number) > entering) {
-      window[i] = window[i - 1] as number;
-      i--;
-    }
+    for (let i = out; i > into; i--) window[i] = window[i - 1] as number;
   }
-  window[i] = entering;
-}
-
-/** Insertion sort of window[base .. base+size): for the 31-value windows it beats a generic sort. */
-function sortRun(window: Int32Array, base: number, size: number) {
-  for (let i = base + 1; i < base + size; i++) {
-    const value = window[i] as number;
-    let j = i - 1;
-    while (j >= base && (window[j] as number) > value) {
-      window[j + 1] = window[j] as number;
-      j--;
-    }
-    window[j + 1] = value;
-  }
+  window[into] = entering;
 }
 
 const bits = (values: Float32Array) => new Int32Array(values.buffer, values.byteOffset, values.length);
+
+function checkKernel(size: number): void {
+  if (size < 1 || ((size + 1) & size) !== 0)
+    throw new RangeError(`median kernel must be 2^m - 1 long, not ${size}`);
+}
 
 /**
  * Median over a window of `size` (odd) along each row of a row-major `rows × length` matrix of
@@ -66,6 +56,7 @@ export function medianFilterRows(
   length: number,
   size: number,
 ): Float32Array {
+  checkKernel(size);
   const half = (size - 1) / 2;
   const input = bits(matrix);
   const result = new Float32Array(matrix.length);
@@ -77,7 +68,7 @@ export function medianFilterRows(
     for (let j = 0; j < extended.length; j++)
       extended[j] = input[base + reflectIndex(j - half, length)] as number;
     window.set(extended.subarray(0, size));
-    sortRun(window, 0, size);
+    window.sort();
     out[base] = window[half] as number;
     for (let i = 1; i < length; i++) {
       replaceSorted(window, 0, size, extended[i - 1] as number, extended[i + size - 1] as number);
@@ -99,6 +90,7 @@ export function medianFilterColumns(
   length: number,
   size: number,
 ): Float32Array {
+  checkKernel(size);
   const half = (size - 1) / 2;
   const input = bits(matrix);
   const result = new Float32Array(matrix.length);
@@ -108,7 +100,7 @@ export function medianFilterColumns(
     const base = c * size;
     for (let j = 0; j < size; j++)
       windows[base + j] = input[reflectIndex(j - half, rows) * length + c] as number;
-    sortRun(windows, base, size);
+    windows.subarray(base, base + size).sort();
   }
   for (let r = 0; r < rows; r++) {
     if (r > 0) {
