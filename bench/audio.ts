@@ -11,7 +11,7 @@ interface Row {
   coldMs: number;
   medianMs: number;
   p99Ms: number;
-  /** This thread's CPU time: less inflated than wall time when other processes share the cores. */
+  /** This process's CPU time: less inflated than wall time when other processes share the cores. */
   medianCpuMs: number;
 }
 
