@@ -68,9 +68,11 @@ function timeline(input: ChartInput, top: number): string[] {
   const total = Math.max(input.durationSeconds, ...input.timeline.map((w) => w.endSeconds));
   const order = input.genres.map((g) => g.genre);
   const x = (seconds: number) => left + (seconds / total) * width;
-  const parts = input.timeline.flatMap((window) => {
+  const parts = input.timeline.flatMap((window, i) => {
+    // Windows overlap (10 s long, 5 s apart): each column runs until the next window starts.
+    const next = input.timeline[i + 1]?.startSeconds ?? window.endSeconds;
     const x0 = x(window.startSeconds);
-    const columnWidth = Math.max(1, x(window.endSeconds) - x0 - 1);
+    const columnWidth = Math.max(1, x(Math.min(next, window.endSeconds)) - x0 - 1);
     const byGenre = new Map(window.genres.map((g) => [g.genre, clamp01(g.probability)]));
     const sum = [...byGenre.values()].reduce((a, b) => a + b, 0) || 1;
     let y = top;
