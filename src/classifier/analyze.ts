@@ -22,9 +22,10 @@ export function cachedGenreModel(modelDir: string = DEFAULT_MODEL_DIR): Promise<
 }
 
 /**
- * Window boundaries in samples: 10 s windows every 5 s from the start, plus one final window
- * flush with the end when the hop leaves a tail uncovered. A clip shorter than a window is one
- * window.
+ * Window boundaries in samples: 10 s windows every 5 s from the start, so the windows cover the
+ * whole clip. A short tail (under half a hop, e.g. a "30 s" preview that is 30.003 s) is folded
+ * into the last window; a longer one gets a final window flush with the end. A clip shorter than
+ * a window is one window.
  */
 export function timelineWindows(
   totalSamples: number,
@@ -35,8 +36,9 @@ export function timelineWindows(
   if (totalSamples <= size) return [{ start: 0, end: totalSamples }];
   const windows: Array<{ start: number; end: number }> = [];
   for (let start = 0; start + size <= totalSamples; start += hop) windows.push({ start, end: start + size });
-  if ((windows.at(-1)?.end ?? 0) < totalSamples)
-    windows.push({ start: totalSamples - size, end: totalSamples });
+  const last = windows.at(-1) as { start: number; end: number };
+  if (totalSamples - last.end <= hop / 2) last.end = totalSamples;
+  else windows.push({ start: totalSamples - size, end: totalSamples });
   return windows;
 }
 

@@ -126,11 +126,14 @@ export async function loadGenreModel(dir: string): Promise<GenreModel> {
   const weightSpecs = parsed.weightsManifest.flatMap((group) => group.weights);
   const weightBytes = new Uint8Array(weights as Buffer);
   const network = await tf.loadLayersModel(
-    tf.io.fromMemory(
-      parsed.modelTopology,
+    tf.io.fromMemory({
+      modelTopology: parsed.modelTopology,
       weightSpecs,
-      weightBytes.buffer.slice(weightBytes.byteOffset, weightBytes.byteOffset + weightBytes.byteLength),
-    ),
+      weightData: weightBytes.buffer.slice(
+        weightBytes.byteOffset,
+        weightBytes.byteOffset + weightBytes.byteLength,
+      ),
+    }),
   );
   const scaler = JSON.parse((scalerJson as Buffer).toString("utf8")) as Scaler;
   const labels = JSON.parse((labelsJson as Buffer).toString("utf8")) as string[];

@@ -1,0 +1,20 @@
+import { readFile } from "node:fs/promises";
+import { UserFacingError } from "../errors.js";
+
+/** Reads a file named on the command line, turning the usual mistakes into a friendly error. */
+export async function readInputFile(file: string): Promise<Uint8Array> {
+  try {
+    return await readFile(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === "ENOENT"
+        ? "there is no such file"
+        : code === "EISDIR"
+          ? "that is a folder, not a file"
+          : code === "EACCES" || code === "EPERM"
+            ? "I am not allowed to read it"
+            : "it could not be read";
+    throw new UserFacingError("unreadable-file", `Cannot open ${file}: ${reason}.`, { cause: error });
+  }
+}

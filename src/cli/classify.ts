@@ -1,0 +1,74 @@
+import { analyzeAudio } from "../classifier/analyze.js";
+import { parseCliArgs } from "../classifier/cli-args.js";
+import { readInputFile } from "../classifier/input-file.js";
+import type { Analysis, GenreScore } from "../classifier/types.js";
+import { loadDotEnv, readConfig } from "../config.js";
+import { UsageError } from "../errors.js";
+
+const BAR_WIDTH = 24;
+const TOP_GENRES = 5;
+/** Eighth blocks give the bars sub-character resolution. */
+const PARTIAL_BLOCKS = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"];
+
+function bar(fraction: number): string {
+  const eighths = Math.round(Math.min(Math.max(fraction, 0), 1) * BAR_WIDTH * 8);
+  return `${"█".repeat(Math.floor(eighths / 8))}${PARTIAL_BLOCKS[eighths % 8]}`;
+}
+
+function percent(probability: number): string {
+  return `${Math.round(probability * 100)}%`;
+}
+
+function clock(seconds: number): string {
+  const whole = Math.round(seconds);
+  return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, "0")}`;
+}
+
+function genreLine(score: GenreScore, width: number): string {
+  return `  ${score.genre.padEnd(width)}  ${bar(score.probability).padEnd(BAR_WIDTH)} ${percent(score.probability).padStart(4)}`;
+}
+
+/** The terminal report of an analysis: top genres as bars, the timeline, the model version. */
+export function formatAnalysis(analysis: Analysis, title: string): string {
+  const top = analysis.genres.slice(0, TOP_GENRES);
+  const width = Math.max(...analysis.genres.map((g) => g.genre.length));
+  const timeline = analysis.timeline.map((window) => {
+    const best = window.genres[0];
+    const span = `${clock(window.startSeconds)}–${clock(window.endSeconds)}`;
+    return `  ${span.padEnd(11)} ${best ? `${best.genre.padEnd(width)} ${percent(best.probability).padStart(4)}` : "?"}`;
+  });
+  return [
+    `${title} (${analysis.durationSeconds.toFixed(1)} s)`,
+    ...top.map((score) => genreLine(score, width)),
+    "",
+    "Timeline (10 s windows, 5 s apart):",
+    ...timeline,
+    "",
+    `model ${analysis.modelVersion}`,
+  ].join("\n");
+}
+
+/** Prints an analysis from any input source (a file now; a Spotify preview slots in the same way). */
+export function printAnalysis(analysis: Analysis, title: string, json: boolean): void {
+  if (json) {
+    console.log(JSON.stringify({ ...analysis, embedding: Array.from(analysis.embedding) }, null, 2));
+  } else {
+    console.log(formatAnalysis(analysis, title));
+  }
+}
+
+/** `genrebot classify <file> [--json] [--model <dir>]`. */
+export async function run(args: string[]): Promise<number> {
+  const { values, positionals } = parseCliArgs(args, {
+    json: { type: "boolean" },
+    model: { type: "string" },
+  });
+  const [file, ...extra] = positionals;
+  if (file === undefined) throw new UsageError("Name an audio file to classify.");
+  if (extra.length > 0) throw new UsageError("Classify one file at a time.");
+  loadDotEnv();
+  const modelDir = values.model ?? readConfig(process.env).modelDir;
+  const analysis = await analyzeAudio(await readInputFile(file), { modelDir });
+  printAnalysis(analysis, file, values.json ?? false);
+  return 0;
+}
