@@ -110,6 +110,24 @@ describe("when Redis goes down", () => {
     expect((await b.get(lost.id))?.title).toBe(lost.title);
   });
 
+  it("gives up on a hung server after its timeout instead of waiting forever", async () => {
+    const random = seededRandom(15);
+    const a = await catalog();
+    redis.pause();
+    try {
+      const failure = await a
+        .put(syntheticRecord(1, randomUnitVector(DIMS, random)))
+        .catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(StoreUnavailableError);
+      expect(a.size()).toBe(0);
+    } finally {
+      redis.resume();
+    }
+    const later = syntheticRecord(2, randomUnitVector(DIMS, random));
+    await a.put(later);
+    expect((await a.get(later.id))?.id).toBe(later.id);
+  });
+
   it("catches up on records it missed while disconnected", async () => {
     const random = seededRandom(13);
     const a = await catalog();

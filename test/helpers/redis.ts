@@ -16,6 +16,10 @@ export interface PrivateRedis {
   stop(): Promise<void>;
   /** Starts it again on the same port with the same data. */
   start(): Promise<void>;
+  /** Freezes the server (SIGSTOP): connections stay open but nothing answers, like a hung host. */
+  pause(): void;
+  /** Thaws a paused server (SIGCONT). */
+  resume(): void;
   /** Stops it for good and removes its data. */
   dispose(): Promise<void>;
 }
@@ -79,7 +83,10 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     port,
     stop,
     start,
+    pause: () => child?.kill("SIGSTOP"),
+    resume: () => child?.kill("SIGCONT"),
     async dispose() {
+      child?.kill("SIGCONT");
       await stop();
       rmSync(dir, { recursive: true, force: true });
     },
