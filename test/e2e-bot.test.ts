@@ -7,7 +7,7 @@ import {
   MessageFlags,
   PermissionFlagsBits,
 } from "discord.js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { genreLabel } from "../src/charts/genre-colors.js";
 import { type Analysis, analyzeAudio } from "../src/classifier/index.js";
 import { startBot } from "../src/discord/bot.js";
@@ -443,4 +443,24 @@ describe("startBot failures", () => {
       /^Discord rejected DISCORD_TOKEN — reset it in the developer portal/,
     );
   });
+});
+
+describe("shutdown", () => {
+  it("finishes in-flight answers, tells newcomers it is restarting, then disconnects", async () => {
+    const inFlight = h.fake.dispatchCommand(
+      "genre",
+      { link: `spotify:track:${CLASSICAL.spotifyId}` },
+      someone(),
+    );
+    await acked(inFlight);
+    const stopped = h.bot.stop();
+    const late = h.fake.dispatchCommand("genre", { link: `spotify:track:${ROCK.spotifyId}` }, someone());
+    const lateReply = await h.fake.waitForReply(late);
+    expect(lateReply.content).toBe("I'm restarting — try again in a moment.");
+    expect(lateReply.flags & MessageFlags.Ephemeral).toBe(MessageFlags.Ephemeral);
+    await stopped;
+    expect(inFlight.original?.embeds).toHaveLength(1);
+    expect(inFlight.original?.attachments[0]?.filename).toBe("genre.png");
+    await vi.waitFor(() => expect(h.fake.gateway.readySessions).toBe(0));
+  }, 180_000);
 });

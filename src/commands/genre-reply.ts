@@ -1,5 +1,4 @@
 import { ActionRowBuilder, AttachmentBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder } from "discord.js";
-import { renderGenreChart } from "../charts/genre-chart.js";
 import { genreColorNumber, genreLabel } from "../charts/genre-colors.js";
 import type { ReplyBody } from "../discord/respond.js";
 import type { AnalyzedTrack } from "../service/index.js";
@@ -21,10 +20,10 @@ export function similarButtonId(trackId: string): string {
 
 /**
  * What a member sees after /genre: an embed naming the track and its top genre with confidence,
- * the chart (probability bars + timeline), where the audio came from and the model version, plus
+ * the chart (probability bars + timeline, rendered by the caller), where the audio came from and the model version, plus
  * buttons for similar tracks and the Spotify page. Everything a member or Spotify typed is escaped.
  */
-export function genreReply(result: AnalyzedTrack): ReplyBody {
+export function genreReply(result: AnalyzedTrack, chartPng: Uint8Array): ReplyBody {
   const { record, analysis } = result;
   const [top, second] = analysis.genres;
   if (!top) throw new Error("analysis without genres");
@@ -67,7 +66,7 @@ export function genreReply(result: AnalyzedTrack): ReplyBody {
       new ButtonBuilder().setLabel("Open in Spotify").setStyle(ButtonStyle.Link).setURL(record.spotifyUrl),
     );
   }
-  const chart = new AttachmentBuilder(Buffer.from(renderGenreChart(analysis)), {
+  const chart = new AttachmentBuilder(Buffer.from(chartPng), {
     name: CHART_FILE,
     description: `Genre probabilities for ${truncate(record.title, 900)}`,
   });

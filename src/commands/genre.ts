@@ -33,12 +33,10 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
   }
   const ephemeral = interaction.options.getBoolean("private") ?? false;
   await answerSlowly(interaction, ctx, { ephemeral, cooldown: "genre", queued: true }, async () => {
-    if (file) {
-      const bytes = await downloadAttachment(file, ctx.attachments);
-      return genreReply(await ctx.service.analyzeFile(bytes, file.name));
-    }
-    const track = await ctx.service.find(query);
-    return genreReply(await ctx.service.analyzeTrack(track));
+    const result = file
+      ? await ctx.service.analyzeFile(await downloadAttachment(file, ctx.attachments), file.name)
+      : await ctx.service.analyzeTrack(await ctx.service.find(query));
+    return genreReply(result, await ctx.charts.render(result.analysis));
   });
 }
 

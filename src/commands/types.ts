@@ -4,6 +4,7 @@ import type {
   ChatInputCommandInteraction,
   RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from "discord.js";
+import type { ChartRenderer } from "../charts/genre-renderer.js";
 import type { AttachmentLimits } from "../discord/attachments.js";
 import type { Cooldowns } from "../discord/cooldowns.js";
 import type { WorkQueue } from "../discord/work-queue.js";
@@ -37,6 +38,8 @@ export interface CommandContext {
   cooldowns: Cooldowns;
   queue: WorkQueue;
   attachments: AttachmentLimits;
+  /** Rasterises /genre charts off the event loop. */
+  charts: ChartRenderer;
   /** Guilds with a bulk /index job running: one per guild at a time. */
   indexJobs: Set<string>;
   /** Aborted when the bot shuts down, so long jobs stop cleanly. */

@@ -1,5 +1,6 @@
 import { Client, type ClientOptions, Events, GatewayIntentBits } from "discord.js";
 import type { Dispatcher } from "undici";
+import { createChartRenderer } from "../charts/genre-renderer.js";
 import type { BotLimits, CommandContext } from "../commands/types.js";
 import type { Config } from "../config.js";
 import { UserFacingError } from "../errors.js";
@@ -60,6 +61,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       timeoutMs: limits.downloadTimeoutMs,
       dispatcher: options.attachmentDispatcher,
     },
+    charts: createChartRenderer(),
     indexJobs: new Set(),
     shutdown: shutdown.signal,
   };
@@ -84,6 +86,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   await login(client, options.config.discord.token, options.loginTimeoutMs ?? 30_000).catch(async (error) => {
     process.off("unhandledRejection", onRejection);
     await client.destroy();
+    await ctx.charts.close();
     throw error;
   });
   logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, "connected to Discord");
@@ -101,6 +104,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);
       await client.destroy();
+      await ctx.charts.close();
       await options.onShutdown?.();
       process.off("unhandledRejection", onRejection);
       logger.info("stopped");

@@ -115,6 +115,8 @@ export async function startBotHarness(options: {
       attachmentDispatcher: fake.cdnDispatcher,
       limits: options.limits,
       handleSignals: false,
+      // Generous, so a test's in-flight analysis always finishes on a loaded machine.
+      shutdownTimeoutMs: 120_000,
     });
   } catch (error) {
     await services.close();

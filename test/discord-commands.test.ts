@@ -1,0 +1,73 @@
+import { ApplicationCommandOptionType } from "discord.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { COMMANDS } from "../src/commands/index.js";
+import { registerCommands } from "../src/discord/register-commands.js";
+import { FakeDiscord } from "./fakes/discord/index.js";
+
+/** `npm run deploy-commands`: what it registers, where, and what it says when Discord refuses. */
+
+let fake: FakeDiscord;
+beforeAll(async () => {
+  fake = await FakeDiscord.start();
+});
+afterAll(async () => {
+  await fake.close();
+});
+
+describe("registerCommands", () => {
+  it("registers every command globally when no guild is given", async () => {
+    const result = await registerCommands({
+      token: fake.token,
+      clientId: fake.applicationId,
+      api: fake.apiUrl,
+    });
+    expect(result).toEqual({ scope: "global", names: ["genre", "similar", "index", "help"] });
+    expect(fake.commands.global.map((c) => c.name)).toEqual(["genre", "similar", "index", "help"]);
+    const put = fake.requests.find((r) => r.method === "PUT");
+    expect(put?.route).toBe(`/applications/${fake.applicationId}/commands`);
+  });
+
+  it("registers to one guild when DISCORD_GUILD_ID is set", async () => {
+    const result = await registerCommands({
+      token: fake.token,
+      clientId: fake.applicationId,
+      guildId: fake.guild.id,
+      api: fake.apiUrl,
+    });
+    expect(result.scope).toBe("guild");
+    expect(fake.commands.guild.get(fake.guild.id)).toHaveLength(COMMANDS.length);
+  });
+
+  it("says the token was rejected on 401", async () => {
+    await expect(
+      registerCommands({ token: "stale-token", clientId: fake.applicationId, api: fake.apiUrl }),
+    ).rejects.toThrow("Discord rejected DISCORD_TOKEN — reset it in the developer portal.");
+  });
+
+  it("points at the client id and invite scope when Discord refuses access", async () => {
+    await expect(
+      registerCommands({
+        token: fake.token,
+        clientId: "123456789012345678",
+        guildId: fake.guild.id,
+        api: fake.apiUrl,
+      }),
+    ).rejects.toThrow(/refused to register the commands in guild \d+ \(HTTP 403\)\. Check DISCORD_CLIENT_ID/);
+  });
+});
+
+describe("command definitions", () => {
+  it("give /genre and /similar the artist, song (autocompleted) and link options", () => {
+    for (const name of ["genre", "similar"]) {
+      const json = COMMANDS.find((c) => c.data.name === name)?.data.toJSON();
+      const options = json?.options ?? [];
+      expect(options.slice(0, 3).map((o) => o.name)).toEqual(["artist", "song", "link"]);
+      expect(options.every((o) => !("required" in o) || !o.required)).toBe(true);
+      expect(options.find((o) => o.name === "song")).toMatchObject({ autocomplete: true });
+    }
+    const genre = COMMANDS.find((c) => c.data.name === "genre")?.data.toJSON();
+    expect(genre?.options?.find((o) => o.name === "file")?.type).toBe(
+      ApplicationCommandOptionType.Attachment,
+    );
+  });
+});
