@@ -10,12 +10,48 @@ export class RealFft {
   private readonly fft: FFT;
   private readonly spectrum: Float64Array;
   private readonly hartley: Float64Array;
+  private readonly packed: Float64Array;
 
   constructor(size: number) {
     this.size = size;
     this.fft = new FFT(size);
     this.spectrum = new Float64Array(2 * size);
     this.hartley = new Float64Array(size);
+    this.packed = new Float64Array(2 * size);
+  }
+
+  /**
+   * `forward` of two frames with one complex FFT of a + i·b, split by Hermitian symmetry: about
+   * 30 % cheaper than two real transforms with fft.js. Rounding is relative to the louder frame,
+   * so callers keep exactly-zero frames out (their spectrum must stay exactly zero).
+   */
+  forwardPair(
+    a: Float64Array,
+    b: Float64Array,
+    re: Float32Array | Float64Array,
+    im: Float32Array | Float64Array,
+    offsetA: number,
+    offsetB: number,
+  ) {
+    const n = this.size;
+    const packed = this.packed;
+    for (let i = 0; i < n; i++) {
+      packed[2 * i] = a[i] as number;
+      packed[2 * i + 1] = b[i] as number;
+    }
+    const z = this.spectrum;
+    this.fft.transform(z, packed);
+    for (let k = 0; k <= n / 2; k++) {
+      const mirror = 2 * ((n - k) % n);
+      const zr = z[2 * k] as number;
+      const zi = z[2 * k + 1] as number;
+      const yr = z[mirror] as number;
+      const yi = z[mirror + 1] as number;
+      re[offsetA + k] = 0.5 * (zr + yr);
+      im[offsetA + k] = 0.5 * (zi - yi);
+      re[offsetB + k] = 0.5 * (zi + yi);
+      im[offsetB + k] = 0.5 * (yr - zr);
+    }
   }
 
   /** numpy.fft.rfft: bins 0..size/2 of `frame` into re/im starting at `offset`. */

@@ -40,19 +40,45 @@ export function stft(samples: Float32Array): Stft {
   const nFrames = frameCount(samples.length);
   const re = new Float32Array(nFrames * N_BINS);
   const im = new Float32Array(nFrames * N_BINS);
-  const window = hannWindow(N_FFT);
-  const frame = new Float64Array(N_FFT);
   const fft = realFft(N_FFT);
-  const pad = N_FFT / 2;
+  const frames = [new Float64Array(N_FFT), new Float64Array(N_FFT)] as const;
+  // Frames go through the FFT two at a time; an all-zero frame (digital silence) is skipped and
+  // keeps its exact zero spectrum, as in librosa, instead of picking up its partner's rounding.
+  const pending: number[] = [];
   for (let t = 0; t < nFrames; t++) {
-    const start = t * HOP_LENGTH - pad;
-    const from = Math.max(0, -start);
-    const to = Math.min(N_FFT, samples.length - start);
-    frame.fill(0);
-    for (let n = from; n < to; n++) frame[n] = (window[n] as number) * (samples[start + n] as number);
-    fft.forward(frame, re, im, t * N_BINS);
+    const frame = frames[pending.length] as Float64Array;
+    if (!windowedFrame(samples, t, frame)) continue;
+    pending.push(t);
+    if (pending.length === 2) {
+      fft.forwardPair(
+        frames[0],
+        frames[1],
+        re,
+        im,
+        (pending[0] as number) * N_BINS,
+        (pending[1] as number) * N_BINS,
+      );
+      pending.length = 0;
+    }
   }
+  if (pending.length === 1) fft.forward(frames[0], re, im, (pending[0] as number) * N_BINS);
   return { nFrames, re, im };
+}
+
+/** Frame t of the zero-padded signal times the Hann window into `frame`; false if it is all zero. */
+function windowedFrame(samples: Float32Array, t: number, frame: Float64Array): boolean {
+  const window = hannWindow(N_FFT);
+  const start = t * HOP_LENGTH - N_FFT / 2;
+  const from = Math.max(0, -start);
+  const to = Math.min(N_FFT, samples.length - start);
+  frame.fill(0);
+  let any = false;
+  for (let n = from; n < to; n++) {
+    const x = (window[n] as number) * (samples[start + n] as number);
+    if (x !== 0) any = true;
+    frame[n] = x;
+  }
+  return any;
 }
 
 /** np.abs(D) rounded to float32, as librosa's magnitude spectrogram of a complex64 STFT. */
