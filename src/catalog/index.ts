@@ -41,6 +41,8 @@ export interface CatalogOptions {
 
 const DEFAULT_TIMEOUT_MS = 2000;
 const DEFAULT_PROGRESS_EVERY = 10_000;
+/** How long a timed-out write is watched for, in case a hung store wakes up and applies it. */
+const SETTLE_WAIT_MS = 60_000;
 /** When a reload after a Redis outage fails (the store flapped), try again after this long. */
 const RELOAD_RETRY_MS = 1000;
 
@@ -108,6 +110,22 @@ export async function openCatalog(options: CatalogOptions): Promise<Catalog> {
     }
   }
 
+  /**
+   * A write that timed out may still land when a hung store wakes up: Redis runs one connection's
+   * commands in order, so a read sent now answers after it. Read the record back then, so neither this
+   * process nor the others miss a record that did get saved. (After an immediate failure the read
+   * fails immediately too, and nothing happens.)
+   */
+  function settle(id: string): void {
+    withTimeout(store.get(id), SETTLE_WAIT_MS, "settling a timed-out write")
+      .then(async (raw) => {
+        if (raw === undefined || closed) return;
+        memory.remember(decodeRecord(raw, id));
+        await store.announce(id);
+      })
+      .catch(() => {});
+  }
+
   // Listen before loading, so a record stored meanwhile arrives either by the load or by announcement.
   await store.listen({ changed: (id) => void fetchAnnounced(id), reconnected: () => void reload() });
   try {
@@ -126,7 +144,12 @@ export async function openCatalog(options: CatalogOptions): Promise<Catalog> {
           `embedding of ${record.id} has ${record.embedding.length} dimensions; model ${modelVersion} made ${memory.dims}`,
         );
       }
-      await guarded(store.set(record.id, encodeRecord(record)), "saving a record");
+      try {
+        await guarded(store.set(record.id, encodeRecord(record)), "saving a record");
+      } catch (error) {
+        settle(record.id);
+        throw error;
+      }
       memory.remember(record);
       try {
         await withTimeout(store.announce(record.id), timeoutMs, "announcing a record");
