@@ -3,6 +3,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { genreChartSvg, renderGenreChart } from "../src/charts/genre-chart.js";
 import { genreColor, genreLabel } from "../src/charts/genre-colors.js";
+import { createChartRenderer } from "../src/charts/genre-renderer.js";
 import { type Analysis, analyzeAudio } from "../src/classifier/index.js";
 import { readConfig } from "../src/config.js";
 
@@ -48,6 +49,17 @@ describe("genre chart", () => {
     const view = new DataView(png.buffer, png.byteOffset);
     expect(view.getUint32(16)).toBe(640);
     expect(view.getUint32(20)).toBeGreaterThan(300);
+  });
+
+  it("renders the same PNG on the worker thread the bot uses", async () => {
+    const renderer = createChartRenderer();
+    try {
+      const [a, b] = await Promise.all([renderer.render(analysis), renderer.render(analysis)]);
+      expect(Buffer.from(a).equals(Buffer.from(renderGenreChart(analysis)))).toBe(true);
+      expect(Buffer.from(b).equals(Buffer.from(a))).toBe(true);
+    } finally {
+      await renderer.close();
+    }
   });
 
   it("escapes genre names that a retrained model might bring", () => {

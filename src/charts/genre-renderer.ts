@@ -1,4 +1,5 @@
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+import { startTsWorker } from "../classifier/ts-worker.js";
 import { type ChartInput, genreChartSvg } from "./genre-chart.js";
 
 export interface ChartRenderer {
@@ -24,9 +25,7 @@ export function createChartRenderer(): ChartRenderer {
     pending.clear();
   };
   const start = (): Worker => {
-    const started = new Worker(new URL("./genre-render-worker.ts", import.meta.url), {
-      execArgv: ["--import", "tsx"],
-    });
+    const started = startTsWorker(new URL("./genre-render-worker.ts", import.meta.url));
     started.on("message", (reply: Reply) => {
       const waiter = pending.get(reply.id);
       pending.delete(reply.id);
