@@ -19,9 +19,22 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
 }
 
-function row(label: string, values: number[]): string {
+function row(label: string, values: number[], cpu?: number[]): string {
   const sorted = [...values].sort((a, b) => a - b);
-  return `  ${label.padEnd(8)} median ${percentile(sorted, 0.5).toFixed(1).padStart(6)} ms   p99 ${percentile(sorted, 0.99).toFixed(1).padStart(6)} ms`;
+  const line = `  ${label.padEnd(9)} median ${percentile(sorted, 0.5).toFixed(1).padStart(6)} ms   p99 ${percentile(sorted, 0.99).toFixed(1).padStart(6)} ms`;
+  if (!cpu) return line;
+  const cpuSorted = [...cpu].sort((a, b) => a - b);
+  return `${line}   CPU median ${percentile(cpuSorted, 0.5).toFixed(1).padStart(6)} ms`;
+}
+
+/** Wall and CPU milliseconds of fn (CPU time is what a shared, busy machine still measures fairly). */
+async function measure<T>(fn: () => T | Promise<T>): Promise<{ result: T; wall: number; cpu: number }> {
+  const cpuStart = process.cpuUsage();
+  const start = performance.now();
+  const result = await fn();
+  const wall = performance.now() - start;
+  const { user, system } = process.cpuUsage(cpuStart);
+  return { result, wall, cpu: (user + system) / 1000 };
 }
 
 /**
@@ -33,35 +46,37 @@ export async function runFeaturesBench(): Promise<void> {
   const rows = readReferenceTable(path.join(EMOTIFY, "librosa_reference.csv"));
   const sigmas = sharedDataSigmas(DATA);
   const decodeMs: number[] = [];
+  const decodeCpuMs: number[] = [];
+  const featuresCpuMs: number[] = [];
   const stageMs: Record<string, number[]> = Object.fromEntries(FEATURE_STAGES.map((s) => [s, []]));
   const totalMs: number[] = [];
   const comparisons: ClipComparison[] = [];
 
   for (const [index, row] of rows.entries()) {
     const bytes = readFileSync(path.join(EMOTIFY, row.clip));
-    let start = performance.now();
-    const { samples } = await decodeAudio(bytes);
-    const decoded = performance.now() - start;
+    const decoded = await measure(() => decodeAudio(bytes));
     const timings: StageTimings = { stft: 0, rest: 0, mfcc: 0, tempo: 0, hpss: 0 };
-    start = performance.now();
-    const features = extractFeatures(samples, timings);
-    const total = performance.now() - start;
+    const extracted = await measure(() => extractFeatures(decoded.result.samples, timings));
+    const features = extracted.result;
     if (index >= WARMUP) {
-      decodeMs.push(decoded);
-      totalMs.push(total);
+      decodeMs.push(decoded.wall);
+      decodeCpuMs.push(decoded.cpu);
+      totalMs.push(extracted.wall);
+      featuresCpuMs.push(extracted.cpu);
       for (const stage of FEATURE_STAGES) stageMs[stage]?.push(timings[stage]);
     }
     comparisons.push({ clip: row.clip, ours: features, reference: row.features });
   }
 
   console.log(`Speed per 30 s clip (${totalMs.length} Emotify MP3s, one core):`);
-  console.log(row("decode", decodeMs));
+  console.log(row("decode", decodeMs, decodeCpuMs));
   for (const stage of FEATURE_STAGES) console.log(row(stage, stageMs[stage] ?? []));
-  console.log(row("features", totalMs));
+  console.log(row("features", totalMs, featuresCpuMs));
   console.log(
     row(
       "both",
       totalMs.map((ms, i) => ms + (decodeMs[i] ?? 0)),
+      featuresCpuMs.map((ms, i) => ms + (decodeCpuMs[i] ?? 0)),
     ),
   );
 
