@@ -15,7 +15,7 @@ export interface TrackStore {
   readonly description: string;
   set(id: string, value: string): Promise<void>;
   get(id: string): Promise<string | undefined>;
-  /** Every stored [id, value], streamed (Keyv's iterator), for loading the index at start-up. */
+  /** Every stored [id, value], streamed page by page, for loading the index at start-up. */
   entries(): AsyncGenerator<[string, unknown]>;
   /** How many records are stored, so start-up can report progress against a total. */
   count(): Promise<number>;
@@ -42,10 +42,10 @@ export interface StoreOptions {
 
 /**
  * No colon: Keyv strips a namespace by splitting at the first ":", so "genrebot:tracks" would come back
- * from the iterator as "tracks:<id>"; and no "_", which SQLite's LIKE treats as a wildcard.
+ * from its iterator as "tracks:<id>".
  */
 export const NAMESPACE = "genrebot-tracks";
-/** Rows per SQLite page when streaming; Keyv pages with LIMIT/OFFSET, so tiny pages cost quadratic time. */
+/** Rows per SQLite page when streaming records at start-up. */
 const SQLITE_PAGE = 2000;
 /** How long SQLite waits for another process's write lock (the bot and `genrebot index` may share a file). */
 const SQLITE_BUSY_MS = 5000;
@@ -94,11 +94,7 @@ export async function openStore(url: string, options: StoreOptions): Promise<Tra
  */
 async function openSqlite(file: string): Promise<TrackStore> {
   if (file !== ":memory:") mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const adapter = new KeyvSqlite({
-    uri: `sqlite://${file}`,
-    busyTimeout: SQLITE_BUSY_MS,
-    iterationLimit: SQLITE_PAGE,
-  });
+  const adapter = new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: SQLITE_BUSY_MS });
   await adapter.query("PRAGMA journal_mode=WAL");
   const keyv = passThroughKeyv(adapter, true);
   return {
@@ -107,11 +103,11 @@ async function openSqlite(file: string): Promise<TrackStore> {
       await keyv.set(id, value);
     },
     get: (id) => keyv.get(id),
-    entries: () => keyvEntries(keyv),
+    entries: () => sqliteEntries(adapter),
     async count() {
       const rows = (await adapter.query(
-        `SELECT COUNT(*) AS n FROM ${adapter.opts.table} WHERE key LIKE ?`,
-        `${NAMESPACE}:%`,
+        `SELECT COUNT(*) AS n FROM ${adapter.opts.table} WHERE key > ? AND key < ?`,
+        ...SQLITE_KEY_RANGE,
       )) as Array<{ n: number }>;
       return rows[0]?.n ?? 0;
     },
@@ -119,6 +115,32 @@ async function openSqlite(file: string): Promise<TrackStore> {
     async listen() {},
     close: () => adapter.disconnect(),
   };
+}
+
+/** Every key in the namespace sorts between these: "<namespace>:" and the next character, ";". */
+const SQLITE_KEY_RANGE = [`${NAMESPACE}:`, `${NAMESPACE};`] as const;
+
+/**
+ * Streams the namespace's rows in key order, a page at a time, resuming after the last key seen.
+ * Not Keyv's SQLite iterator: it pages with LIMIT/OFFSET, which re-reads every earlier row for each
+ * page — measured 2.9 s to load 50k records but 23 s for 150k (quadratic; ~20 min at 1M). Seeking
+ * on the primary key keeps start-up linear.
+ */
+async function* sqliteEntries(adapter: KeyvSqlite): AsyncGenerator<[string, unknown]> {
+  const [prefix, end] = SQLITE_KEY_RANGE;
+  let after: string = prefix;
+  for (;;) {
+    const rows = (await adapter.query(
+      `SELECT key, value FROM ${adapter.opts.table} WHERE key > ? AND key < ? ORDER BY key LIMIT ?`,
+      after,
+      end,
+      SQLITE_PAGE,
+    )) as Array<{ key: string; value: unknown }>;
+    for (const row of rows) yield [row.key.slice(prefix.length), row.value];
+    const last = rows.at(-1);
+    if (!last || rows.length < SQLITE_PAGE) return;
+    after = last.key;
+  }
 }
 
 /**
