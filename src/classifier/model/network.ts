@@ -37,7 +37,9 @@ export const EMBEDDING_LAYER = "embedding";
  */
 export function buildNetwork(tf: Tf, config: NetworkConfig, inputSize: number, classes: number): LayersModel {
   const seed = config.seed;
-  const model = tf.sequential();
+  // A fixed name: tfjs would otherwise number models per process (sequential_1, _2…) and the
+  // saved model.json would depend on how many models were built before it.
+  const model = tf.sequential({ name: "genre_mlp" });
   const sizes = [...config.hidden, config.embeddingSize];
   sizes.forEach((units, i) => {
     model.add(
