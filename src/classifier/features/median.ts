@@ -65,8 +65,11 @@ export function medianFilterRows(
   const window = new Int32Array(size);
   for (let r = 0; r < rows; r++) {
     const base = r * length;
-    for (let j = 0; j < extended.length; j++)
-      extended[j] = input[base + reflectIndex(j - half, length)] as number;
+    extended.set(input.subarray(base, base + length), half);
+    for (let j = 0; j < half; j++) {
+      extended[half - 1 - j] = input[base + reflectIndex(-1 - j, length)] as number;
+      extended[half + length + j] = input[base + reflectIndex(length + j, length)] as number;
+    }
     window.set(extended.subarray(0, size));
     window.sort();
     out[base] = window[half] as number;

@@ -6,9 +6,13 @@ export const N_MELS = 128;
 const AMIN = 1e-10;
 const TOP_DB = 80;
 
-/** One triangular band of the mel filterbank: weights for bins first .. first+weights.length-1. */
-interface MelBand {
-  first: number;
+/**
+ * The mel filterbank in packed sparse rows: band m weighs bins firstBin[m] onwards with
+ * weights[offsets[m] .. offsets[m + 1]).
+ */
+interface MelFilterbank {
+  firstBin: Int32Array;
+  offsets: Int32Array;
   weights: Float32Array;
 }
 
@@ -31,13 +35,15 @@ function melToHz(mel: number): number {
  * norm="slaney"), float32 like librosa's, stored sparsely: each band is non-zero on a short run
  * of bins, so the mel projection costs ~2 multiply-adds per STFT bin instead of 128.
  */
-function buildMelBands(): MelBand[] {
+function buildMelFilterbank(): MelFilterbank {
   const maxMel = hzToMel(SAMPLE_RATE / 2);
   const step = maxMel / (N_MELS + 1); // np.linspace(min_mel=0, max_mel, n_mels + 2)
   const edges = Float64Array.from({ length: N_MELS + 2 }, (_, i) =>
     melToHz(i === N_MELS + 1 ? maxMel : i * step),
   );
-  const bands: MelBand[] = [];
+  const firstBin = new Int32Array(N_MELS);
+  const offsets = new Int32Array(N_MELS + 1);
+  const weights: number[] = [];
   for (let m = 0; m < N_MELS; m++) {
     const lowerEdge = edges[m] as number;
     const centre = edges[m + 1] as number;
@@ -58,12 +64,14 @@ function buildMelBands(): MelBand[] {
         last = k;
       }
     }
-    bands.push({ first, weights: dense.slice(first, last + 1) });
+    firstBin[m] = first;
+    weights.push(...dense.subarray(first, last + 1));
+    offsets[m + 1] = weights.length;
   }
-  return bands;
+  return { firstBin, offsets, weights: Float32Array.from(weights) };
 }
 
-let melBands: MelBand[] | undefined;
+let melFilterbank: MelFilterbank | undefined;
 
 /**
  * librosa.power_to_db(librosa.feature.melspectrogram(y), ref=1, amin=1e-10, top_db=80) from the
@@ -73,16 +81,18 @@ let melBands: MelBand[] | undefined;
  * whole clip, as in librosa.
  */
 export function melSpectrogramDb(power: Float32Array, nFrames: number): Float32Array {
-  melBands ??= buildMelBands();
+  melFilterbank ??= buildMelFilterbank();
+  const { firstBin, offsets, weights } = melFilterbank;
   const db = new Float32Array(nFrames * N_MELS);
   let max = Number.NEGATIVE_INFINITY;
   for (let t = 0; t < nFrames; t++) {
     const bins = t * N_BINS;
     for (let m = 0; m < N_MELS; m++) {
-      const { first, weights } = melBands[m] as MelBand;
+      const end = offsets[m + 1] as number;
+      let bin = bins + (firstBin[m] as number);
       let energy = 0;
-      for (let j = 0; j < weights.length; j++)
-        energy += (weights[j] as number) * (power[bins + first + j] as number);
+      for (let j = offsets[m] as number; j < end; j++, bin++)
+        energy += (weights[j] as number) * (power[bin] as number);
       const value = 10 * Math.log10(Math.max(AMIN, energy));
       db[t * N_MELS + m] = value;
       if (value > max) max = value;
