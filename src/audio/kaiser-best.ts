@@ -26,25 +26,29 @@ function besselI0(x: number): number {
   return sum;
 }
 
-let table: Float64Array | undefined;
+/** Entries in resampy's table: `NUM_ZEROS · TABLE_PER_ZERO + 1`. */
+export const KAISER_BEST_LENGTH = NUM_ZEROS * TABLE_PER_ZERO + 1;
+const I0_BETA = besselI0(KAISER_BETA);
+const entries = new Float64Array(KAISER_BEST_LENGTH).fill(Number.NaN);
 
 /**
- * The half-filter table, index `i` ↔ filter time `i / TABLE_PER_ZERO` zero crossings:
- * `rolloff · sinc(rolloff · t) · kaiser(t)`, built once (~400 k entries) and shared.
+ * Table entry `i` ↔ filter time `i / TABLE_PER_ZERO` zero crossings:
+ * `rolloff · sinc(rolloff · t) · kaiser(t)`. Computed on first use and remembered: a ratio needs
+ * only the entries its phases land on (≈200 for 44.1 → 22.05 kHz, ≈64 k for 48 kHz), so building
+ * all 409 601 up front (~0.25 s of Bessel series) would be wasted start-up time in every worker.
  */
-export function kaiserBestTable(): Float64Array {
-  if (table) return table;
-  const n = NUM_ZEROS * TABLE_PER_ZERO;
-  const built = new Float64Array(n + 1);
-  const i0Beta = besselI0(KAISER_BETA);
-  built[0] = ROLLOFF;
-  for (let i = 1; i <= n; i++) {
+export function kaiserBestEntry(i: number): number {
+  const cached = entries[i] as number;
+  if (!Number.isNaN(cached)) return cached;
+  const n = KAISER_BEST_LENGTH - 1;
+  let value = ROLLOFF;
+  if (i > 0) {
     const t = (i / n) * NUM_ZEROS; // numpy linspace(0, num_zeros, n + 1)
     const arg = Math.PI * ROLLOFF * t;
     const r = i / n; // position within the right half of a symmetric Kaiser window of length 2n+1
-    const taper = besselI0(KAISER_BETA * Math.sqrt(Math.max(0, 1 - r * r))) / i0Beta;
-    built[i] = ROLLOFF * (Math.sin(arg) / arg) * taper;
+    const taper = besselI0(KAISER_BETA * Math.sqrt(Math.max(0, 1 - r * r))) / I0_BETA;
+    value = ROLLOFF * (Math.sin(arg) / arg) * taper;
   }
-  table = built;
-  return built;
+  entries[i] = value;
+  return value;
 }

@@ -1,5 +1,5 @@
 import { decimateCorrelate } from "./fft-correlate.js";
-import { kaiserBestTable, TABLE_PER_ZERO } from "./kaiser-best.js";
+import { KAISER_BEST_LENGTH, kaiserBestEntry, TABLE_PER_ZERO } from "./kaiser-best.js";
 
 /**
  * Sample-rate conversion exactly as librosa 0.9.2's `librosa.resample(y, orig_sr, target_sr)`
@@ -86,8 +86,7 @@ function indexStepFor(up: number, down: number): number {
  * in resampy (`min(n + 1, …)`, `min(n_orig - n - 1, …)`) equals zero padding the input.
  */
 function phaseFilter(up: number, down: number, phase: number): PhaseFilter {
-  const table = kaiserBestTable();
-  const nwin = table.length;
+  const nwin = KAISER_BEST_LENGTH;
   const scale = Math.min(1, up / down);
   const indexStep = indexStepFor(up, down);
   const weight = (frac: number, i: number): number => {
@@ -95,8 +94,9 @@ function phaseFilter(up: number, down: number, phase: number): PhaseFilter {
     const offset = Math.trunc(indexFrac);
     const eta = indexFrac - offset;
     const at = offset + i * indexStep;
-    const next = at + 1 < nwin ? (table[at + 1] as number) : (table[at] as number); // resampy: last delta is 0
-    return scale * ((table[at] as number) + eta * (next - (table[at] as number)));
+    const here = kaiserBestEntry(at);
+    const next = at + 1 < nwin ? kaiserBestEntry(at + 1) : here; // resampy: last delta is 0
+    return scale * (here + eta * (next - here));
   };
   const wingLength = (frac: number): number =>
     Math.trunc((nwin - Math.trunc(frac * TABLE_PER_ZERO)) / indexStep);
