@@ -62,6 +62,7 @@ export function createAnalyzerPool(options: AnalyzerPoolOptions = {}): FeaturePo
   const slots: Slot[] = [];
   let nextId = 1;
   let closed = false;
+  let crashesInARow = 0;
 
   const dispatch = (): void => {
     for (const slot of slots) {
@@ -79,6 +80,7 @@ export function createAnalyzerPool(options: AnalyzerPoolOptions = {}): FeaturePo
     worker.on("message", (reply: WorkerReply) => {
       const pending = slot.busy;
       slot.busy = undefined;
+      crashesInARow = 0;
       if (pending && pending.job.id === reply.id) {
         if (reply.ok) pending.resolve(reply);
         else pending.reject(revive(reply.error));
@@ -92,9 +94,16 @@ export function createAnalyzerPool(options: AnalyzerPoolOptions = {}): FeaturePo
       slot.busy?.reject(new Error(`the analysis worker crashed: ${reason.message}`, { cause: reason }));
       slot.busy = undefined;
       if (closed) return;
-      log.warn({ err: reason }, "analysis worker died; starting a replacement");
-      slots.push(spawn());
-      dispatch();
+      crashesInARow++;
+      // A worker that dies at start-up (broken install, bad model) would otherwise be respawned
+      // in a hot loop; back off exponentially after the first crash.
+      const delayMs = crashesInARow > 1 ? Math.min(250 * 2 ** crashesInARow, 30_000) : 0;
+      log.warn({ err: reason, delayMs }, "analysis worker died; starting a replacement");
+      setTimeout(() => {
+        if (closed) return;
+        slots.push(spawn());
+        dispatch();
+      }, delayMs).unref();
     };
     worker.on("error", replace);
     worker.on("exit", (code) => replace(new Error(`worker exited with code ${code}`)));

@@ -37,6 +37,8 @@ export async function writeModelReport(
   embeddingSize: number,
   data: DataDescription,
   limits: string[],
+  /** Markdown bullet points on what was explored before settling on the candidates. */
+  explored: string[] = [],
 ): Promise<void> {
   const metrics = {
     version,
@@ -94,6 +96,7 @@ export async function writeModelReport(
     "## Held-out metrics of the chosen candidate",
     "",
     ...heldOutSections.flatMap((section) => [section, ""]),
+    ...(explored.length > 0 ? ["## What was tried", "", ...explored.map((line) => `- ${line}`), ""] : []),
     "## Known limits",
     "",
     ...limits.map((limit) => `- ${limit}`),
