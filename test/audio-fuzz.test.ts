@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { AudioError, type AudioLimits, decodeAudio, MODEL_SAMPLE_RATE } from "../src/audio/index.js";
 import { makeWav, readData, seededRandom, sine } from "./audio-helpers.js";
 
@@ -57,7 +57,13 @@ const mutations: Record<string, Mutation> = {
 };
 
 describe("decodeAudio on corrupted files", () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
   it("400 corrupted MP3/WAV buffers: finite samples or an AudioError, nothing else", async () => {
+    // The wasm decoders print every bad frame to console.error; hundreds of lines would bury real failures.
+    vi.spyOn(console, "error").mockImplementation(() => {});
     const outcomes = new Map<string, number>();
     const count = (key: string) => outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
     for (let i = 0; i < 400; i++) {
