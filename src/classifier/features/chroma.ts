@@ -1,6 +1,5 @@
-import { FLOAT32_TINY } from "./spectral.js";
 import { type MeanVariance, meanVariance } from "./stats.js";
-import { N_BINS, N_FFT, SAMPLE_RATE } from "./stft.js";
+import { FLOAT32_TINY, N_BINS, N_FFT, SAMPLE_RATE } from "./stft.js";
 import { estimateTuning } from "./tuning.js";
 
 export const N_CHROMA = 12;

@@ -1,7 +1,6 @@
 import { medianFilterColumns, medianFilterRows } from "./median.js";
-import { FLOAT32_TINY } from "./spectral.js";
 import { type MeanVariance, meanVariance } from "./stats.js";
-import { istft, N_BINS, type Stft } from "./stft.js";
+import { FLOAT32_TINY, istft, N_BINS, type Stft } from "./stft.js";
 
 /** librosa.decompose.hpss default kernel_size: 31 frames (harmonic) and 31 bins (percussive). */
 const KERNEL = 31;

@@ -1,7 +1,4 @@
-import { N_BINS, N_FFT, SAMPLE_RATE } from "./stft.js";
-
-/** Smallest normal float32 (numpy's tiny): librosa.util.normalize leaves columns below it unscaled. */
-export const FLOAT32_TINY = 1.1754943508222875e-38;
+import { FLOAT32_TINY, N_BINS, N_FFT, SAMPLE_RATE } from "./stft.js";
 
 const ROLL_PERCENT = Math.fround(0.85);
 

@@ -3,6 +3,11 @@ import { realFft } from "./fft.js";
 /** The rate every feature is defined at: librosa's default sr, and what decodeAudio delivers. */
 export const SAMPLE_RATE = 22050;
 export const N_FFT = 2048;
+/**
+ * Smallest normal float32 (numpy's tiny for librosa's float32 arrays): librosa's normalisations
+ * and masks leave values below it unscaled instead of dividing by ~0.
+ */
+export const FLOAT32_TINY = 1.1754943508222875e-38;
 export const HOP_LENGTH = 512;
 export const N_BINS = N_FFT / 2 + 1;
 
@@ -150,9 +155,6 @@ export function istft(spectrum: Stft, length: number, mask?: Float32Array): Floa
   }
   return out;
 }
-
-/** util.tiny(float32): librosa leaves samples whose window-square sum is below it undivided. */
-const FLOAT32_TINY = 1.1754943508222875e-38;
 
 /** librosa.filters.window_sumsquare at padded sample p: Σ over the frames covering p of w². */
 function windowSquareSum(p: number, nFrames: number): number {

@@ -1,10 +1,9 @@
-import { N_BINS, N_FFT, SAMPLE_RATE } from "./stft.js";
+import { FLOAT32_TINY, N_BINS, N_FFT, SAMPLE_RATE } from "./stft.js";
 
 // librosa.piptrack defaults: peaks between 150 Hz and 4 kHz, above 10 % of the frame maximum.
 const F_MIN = 150;
 const F_MAX = 4000;
 const PEAK_THRESHOLD = Math.fround(0.1);
-const FLOAT32_TINY = 1.1754943508222875e-38;
 // librosa.pitch_tuning defaults: 0.01-semitone histogram over [-0.5, 0.5].
 const RESOLUTION_BINS = 100;
 
@@ -13,24 +12,24 @@ const FIRST_BIN = Math.ceil((F_MIN * N_FFT) / SAMPLE_RATE);
 const LAST_BIN = Math.ceil((F_MAX * N_FFT) / SAMPLE_RATE) - 1;
 
 /**
- * librosa.estimate_tuning(S=power, sr=22050, bins_per_octave=12) — what chroma_stft calls with
- * its power spectrogram when tuning=None: piptrack's parabolically interpolated spectral peaks,
+ * librosa.estimate_tuning(S=spectrogram, sr=22050, bins_per_octave=12). chroma_stft calls it with
+ * its power spectrogram when tuning=None (estimate_tuning(y) would use magnitudes): piptrack's parabolically interpolated spectral peaks,
  * kept when their magnitude reaches the median peak magnitude, folded to their deviation from
  * the equal-tempered grid, and the most populated 0.01-semitone bin wins. The arithmetic mirrors
  * librosa's float32 steps so that deviations near a histogram edge land in the same bin.
  */
-export function estimateTuning(power: Float32Array, nFrames: number): number {
+export function estimateTuning(spectrogram: Float32Array, nFrames: number): number {
   const pitches: number[] = [];
   const magnitudes: number[] = [];
   for (let t = 0; t < nFrames; t++) {
     const base = t * N_BINS;
     let max = 0;
-    for (let k = 0; k < N_BINS; k++) max = Math.max(max, power[base + k] as number);
+    for (let k = 0; k < N_BINS; k++) max = Math.max(max, spectrogram[base + k] as number);
     const reference = Math.fround(PEAK_THRESHOLD * max);
     for (let k = FIRST_BIN; k <= LAST_BIN; k++) {
-      const below = power[base + k - 1] as number;
-      const s = power[base + k] as number;
-      const above = power[base + k + 1] as number;
+      const below = spectrogram[base + k - 1] as number;
+      const s = spectrogram[base + k] as number;
+      const above = spectrogram[base + k + 1] as number;
       // util.localmax of S·(S > ref): strictly above the lower neighbour, at least the upper one.
       if (!(s > reference)) continue;
       if (!(s > (below > reference ? below : 0) && s >= (above > reference ? above : 0))) continue;
