@@ -165,6 +165,10 @@ class BitWriter {
   private filled = 0;
 
   write(value: number, bits: number): this {
+    if (this.filled === 0 && bits % 8 === 0) {
+      for (let b = bits - 8; b >= 0; b -= 8) this.bytes.push(Math.floor(value / 2 ** b) & 0xff);
+      return this;
+    }
     for (let b = bits - 1; b >= 0; b--) {
       this.current = (this.current << 1) | (Math.floor(value / 2 ** b) & 1);
       if (++this.filled === 8) {
