@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { availableParallelism, loadavg } from "node:os";
 import path from "node:path";
 import { decodeToMono } from "../src/audio/decode.js";
 import { DEFAULT_AUDIO_LIMITS, decodeAudio, MODEL_SAMPLE_RATE, resample } from "../src/audio/index.js";
@@ -46,6 +47,8 @@ export async function runClassifierBench(): Promise<void> {
   const { samples } = await decodeAudio(clip);
   const features = extractFeatures(samples);
   console.log(`model ${model.version}; clip emotify/rock/1.mp3 (30 s, 128 kbps MP3); ${RUNS} runs each`);
+  // Wall times inflate with whatever else shares the cores; the load average says how much.
+  console.log(`load average ${loadavg()[0]?.toFixed(1)} on ${availableParallelism()} cores`);
   await measure("decode MP3 → mono 44.1 kHz", () => decodeToMono(clip, "mp3", DEFAULT_AUDIO_LIMITS));
   await measure("resample 44.1 → 22.05 kHz", () =>
     resample(mono.samples, mono.sampleRate, MODEL_SAMPLE_RATE),
