@@ -62,7 +62,7 @@ async function emotifyClips(
  * the librosa tables, same split): kept in the model card so the choice can be revisited.
  */
 const EXPLORED = [
-  "Log-compressing the variance features before standardising: 46 % → 50 % (5-seed average).",
+  "Log-compressing the variance features before standardising: 46 % → 50 % (averages over 3–5 seeds).",
   "Leaving out tempo, harmony_mean and perceptr_mean: 50 % → 52 % (3 seeds).",
   "Bigger nets (ReLU 128, 256→128) before the embedding: 43–49 %; they fit the 443 GTZAN clips and stop generalising.",
   "Averaging 2–5 seeds: within ±2 points of single models, so variance is not the bottleneck — unseen artists are.",
