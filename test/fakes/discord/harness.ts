@@ -72,6 +72,8 @@ export async function startBotHarness(options: {
   playlists?: Array<{ id: string; name: string; entries: string[] }>;
   limits?: Partial<BotLimits>;
   poolSize?: number;
+  /** Default: a fresh SQLite file in a temp dir. */
+  storeUrl?: string;
 }): Promise<BotHarness> {
   const logger = createLogger(process.env.TEST_LOG_LEVEL ?? "silent");
   const dir = mkdtempSync(path.join(tmpdir(), "genrebot-e2e-"));
@@ -85,7 +87,7 @@ export async function startBotHarness(options: {
       DISCORD_GUILD_ID: fake.guild.id,
       SPOTIFY_CLIENT_ID: internet.credentials.clientId,
       SPOTIFY_CLIENT_SECRET: internet.credentials.clientSecret,
-      STORE_URL: `sqlite://${path.join(dir, "catalog.sqlite")}`,
+      STORE_URL: options.storeUrl ?? `sqlite://${path.join(dir, "catalog.sqlite")}`,
       // Lets a run use another trained model, as the bot itself does.
       MODEL_DIR: process.env.MODEL_DIR,
     },
