@@ -59,7 +59,11 @@ export async function run(args: string[]): Promise<number> {
       progress = createProgress("extracting features", files);
     },
     onFile: (file) => progress?.tick(path.basename(file)),
-    onSkip: (file, reason) => note(`skipped ${file}: ${reason}`),
+    onSkip: (file, reason) => {
+      progress?.done();
+      progress = undefined;
+      note(`skipped ${file}: ${reason}`);
+    },
     onProgress: (message) => {
       progress?.done();
       progress = undefined;
