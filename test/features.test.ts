@@ -9,7 +9,6 @@ import { melSpectrogramDb } from "../src/classifier/features/mel.js";
 import { mfcc } from "../src/classifier/features/mfcc.js";
 import {
   type ClipComparison,
-  PARITY_SIGMA,
   readReferenceTable,
   SIGMA_FEATURES,
   sharedDataSigmas,
