@@ -34,7 +34,7 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
     summary: "tracks in the catalog that sound alike",
   },
   bench: {
-    usage: "bench [audio|features|classifier|catalog|bot]",
+    usage: "bench [audio|features|classifier|spotify|catalog|bot]",
     summary: "measure speed and memory (medians, p99)",
   },
 };

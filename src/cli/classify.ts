@@ -4,6 +4,9 @@ import { readInputFile } from "../classifier/input-file.js";
 import type { Analysis, GenreScore } from "../classifier/types.js";
 import { loadDotEnv, readConfig } from "../config.js";
 import { UsageError } from "../errors.js";
+import type { TrackQuery } from "../service/index.js";
+import { openServices } from "../service/open.js";
+import { parseSpotifyLink } from "../spotify/index.js";
 
 const BAR_WIDTH = 24;
 const TOP_GENRES = 5;
@@ -57,17 +60,49 @@ export function printAnalysis(analysis: Analysis, title: string, json: boolean):
   }
 }
 
-/** `genrebot classify <file> [--json] [--model <dir>]`. */
+/** "Artist - Song" as typed at the terminal, or a Spotify link. */
+export function parseSpotifyQuery(text: string): TrackQuery {
+  if (parseSpotifyLink(text)) return { link: text };
+  const dash = text.indexOf(" - ");
+  if (dash < 0) return { song: text };
+  return { artist: text.slice(0, dash), song: text.slice(dash + 3) };
+}
+
+/**
+ * `classify --spotify "artist - song"`: the bot's own path (Spotify lookup, preview from the first
+ * source that has it, analysis, catalog), so the terminal shows exactly what /genre would.
+ */
+async function classifySpotify(query: string, modelDir: string, json: boolean): Promise<number> {
+  const config = { ...readConfig(process.env, ["spotify"]), modelDir };
+  const services = await openServices(config, { needsSpotify: true, poolSize: 1 });
+  try {
+    const track = await services.service.find(parseSpotifyQuery(query));
+    const { analysis, record, saved } = await services.service.analyzeTrack(track);
+    const title = `${track.title} — ${track.artists.join(", ")} (preview: ${record.previewSource})`;
+    printAnalysis(analysis, title, json);
+    if (!saved && !json) console.error("(the catalog store is unavailable: this result was not saved)");
+    return 0;
+  } finally {
+    await services.close();
+  }
+}
+
+/** `genrebot classify <file> [--json] [--model <dir>]` or `classify --spotify "artist - song"`. */
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parseCliArgs(args, {
     json: { type: "boolean" },
     model: { type: "string" },
+    spotify: { type: "string" },
   });
+  loadDotEnv();
+  const modelDir = values.model ?? readConfig(process.env).modelDir;
+  if (values.spotify !== undefined) {
+    if (positionals.length > 0) throw new UsageError("Give either a file or --spotify, not both.");
+    return classifySpotify(values.spotify, modelDir, values.json ?? false);
+  }
   const [file, ...extra] = positionals;
   if (file === undefined) throw new UsageError("Name an audio file to classify.");
   if (extra.length > 0) throw new UsageError("Classify one file at a time.");
-  loadDotEnv();
-  const modelDir = values.model ?? readConfig(process.env).modelDir;
   const analysis = await analyzeAudio(await readInputFile(file), { modelDir });
   printAnalysis(analysis, file, values.json ?? false);
   return 0;
