@@ -81,14 +81,17 @@ describe.skipIf(!hasModel)("genrebot index / similar on real clips (needs models
   const storeUrl = `sqlite://${path.join(dir, "catalog.sqlite")}`;
   const folder = path.join(dir, "clips");
   const clips = ["classical", "electronic", "pop", "rock"].flatMap((genre) =>
-    [1, 2].map((id) => ({
+    [1].map((id) => ({
       genre,
       source: path.join(EMOTIFY, genre, `${id}.mp3`),
       name: `${genre}-${id}.mp3`,
     })),
   );
 
-  it("indexes a folder, resumes without redoing work, and lists neighbours", async () => {
+  // Three CLI start-ups and five real analyses: minutes on a busy shared machine.
+  it("indexes a folder, resumes without redoing work, and lists neighbours", {
+    timeout: 600_000,
+  }, async () => {
     mkdirSync(folder, { recursive: true });
     for (const clip of clips) copyFileSync(clip.source, path.join(folder, clip.name));
 
