@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createClient } from "@keyv/redis";
@@ -316,5 +316,32 @@ describe.each([sqlite, redis])("catalog on $name", (backend) => {
     );
     expect(catalog.size()).toBe(1);
     expect(await catalog.get(syntheticId(2))).toBeUndefined();
+  });
+});
+
+describe("opening a catalog", () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "genrebot-open-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const open = (storeUrl: string) =>
+    openCatalog({ storeUrl, modelVersion: MODEL, logger: capturingLogger().logger });
+
+  it("creates the SQLite file's folder", async () => {
+    const catalog = await open(`sqlite://${path.join(dir, "new", "nested", "catalog.sqlite")}`);
+    expect(catalog.size()).toBe(0);
+    await catalog.close();
+    expect(existsSync(path.join(dir, "new", "nested", "catalog.sqlite"))).toBe(true);
+  });
+
+  it("explains a STORE_URL it cannot use", async () => {
+    await expect(open("postgres://localhost/genrebot")).rejects.toMatchObject({
+      code: "store-url",
+      message: expect.stringMatching(/STORE_URL must be sqlite:\/\/<file> or redis:\/\/<host>:<port>/),
+    });
+    const notADatabase = path.join(dir, "notes.txt");
+    writeFileSync(notADatabase, "these are not the records you are looking for\n".repeat(100));
+    await expect(open(`sqlite://${notADatabase}`)).rejects.toMatchObject({
+      code: "store-open",
+      message: expect.stringContaining(notADatabase),
+    });
   });
 });

@@ -4,6 +4,7 @@ import path from "node:path";
 import KeyvRedis, { createClient } from "@keyv/redis";
 import KeyvSqlite from "@keyv/sqlite";
 import Keyv, { type KeyvStoreAdapter } from "keyv";
+import { UserFacingError } from "../errors.js";
 import type { Logger } from "../log.js";
 
 /**
@@ -80,10 +81,25 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** Throws a UserFacingError for a STORE_URL that names no usable store, so start-up says what to fix. */
 export async function openStore(url: string, options: StoreOptions): Promise<TrackStore> {
-  if (url.startsWith("sqlite://")) return openSqlite(url.slice("sqlite://".length));
   if (url.startsWith("redis://") || url.startsWith("rediss://")) return openRedis(url, options);
-  throw new Error(`STORE_URL must start with sqlite:// or redis:// (got ${JSON.stringify(url)})`);
+  if (!url.startsWith("sqlite://")) {
+    throw new UserFacingError(
+      "store-url",
+      `STORE_URL must be sqlite://<file> or redis://<host>:<port>, not ${JSON.stringify(redactUrl(url))}.`,
+    );
+  }
+  const file = url.slice("sqlite://".length);
+  try {
+    return await openSqlite(file);
+  } catch (error) {
+    throw new UserFacingError(
+      "store-open",
+      `The catalog file ${file} could not be opened (${(error as Error).message}). Check STORE_URL and the file's permissions.`,
+      { cause: error },
+    );
+  }
 }
 
 /**
