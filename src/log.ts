@@ -19,7 +19,15 @@ export const REDACTED_PATHS = [
   "*.access_token",
 ];
 
-export function createLogger(level = process.env.LOG_LEVEL ?? "info", destination?: pino.DestinationStream) {
+/**
+ * Logs go to stderr by default: stdout belongs to the CLI's output (`classify --json` must be
+ * parseable as is). Synchronous, like pino's own default, so lines written just before an exit
+ * are not lost.
+ */
+export function createLogger(
+  level = process.env.LOG_LEVEL ?? "info",
+  destination: pino.DestinationStream = pino.destination({ dest: 2, sync: true }),
+) {
   return pino({ level, redact: { paths: REDACTED_PATHS, censor: "[redacted]" } }, destination);
 }
 
