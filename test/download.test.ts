@@ -55,6 +55,15 @@ describe("allow-list", () => {
     expect(isAllowedHost("spotify", "audio", "cdnt-preview.dzcdn.net")).toBe(false);
   });
 
+  it("lists Discord's CDN for members' uploads only", () => {
+    expect(isAllowedHost("discord", "audio", "cdn.discordapp.com")).toBe(true);
+    expect(isAllowedHost("discord", "audio", "media.discordapp.net")).toBe(true);
+    expect(isAllowedHost("discord", "api", "discord.com")).toBe(false);
+    for (const provider of ["spotify", "deezer", "itunes"] as const) {
+      expect(isAllowedHost(provider, "audio", "cdn.discordapp.com"), provider).toBe(false);
+    }
+  });
+
   it("refuses plain HTTP and unlisted hosts before connecting", async () => {
     const before = internet.calls.length;
     expect((await failure(fetchAudio("http://cdnt-preview.dzcdn.net/a.mp3", "deezer", http))).code).toBe(

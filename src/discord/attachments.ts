@@ -1,15 +1,16 @@
 import type { Attachment } from "discord.js";
-import { type Dispatcher, request } from "undici";
+import type { Dispatcher } from "undici";
 import { UserFacingError } from "../errors.js";
+import { fetchAudio } from "../spotify/index.js";
 
 /**
- * Downloads a member's uploaded recording. Only Discord's own CDN is trusted (the URL arrives in
- * an interaction payload, so it is checked rather than followed blindly), the declared size is
- * checked before any byte is fetched, the stream is cut off at the cap, and the whole transfer
- * is bounded in time.
+ * Downloads a member's uploaded recording through genrebot's one downloader (`fetchAudio`): only
+ * Discord's own CDN is on its allow-list for uploads (the URL arrives in an interaction payload,
+ * so it is checked rather than followed blindly), redirects are re-checked, the stream is cut off
+ * at the cap and each attempt is bounded in time. What is Discord-specific stays here: the
+ * declared size and type are checked before any byte is fetched, and failures are worded for the
+ * member who uploaded the file.
  */
-
-export const DISCORD_CDN_HOSTS = ["cdn.discordapp.com", "media.discordapp.net"] as const;
 
 export interface AttachmentLimits {
   maxBytes: number;
@@ -40,48 +41,39 @@ export function checkUpload(upload: Upload, maxBytes: number): void {
 
 export async function downloadAttachment(upload: Upload, limits: AttachmentLimits): Promise<Uint8Array> {
   checkUpload(upload, limits.maxBytes);
-  const url = new URL(upload.url);
-  if (url.protocol !== "https:" || !(DISCORD_CDN_HOSTS as readonly string[]).includes(url.hostname)) {
-    throw new UserFacingError("attachment-host", "I only download files uploaded to Discord itself.");
-  }
-  const failed = (cause: unknown) =>
-    new UserFacingError(
-      "attachment-download",
-      `I couldn't download “${upload.name}” from Discord. Try again?`,
-      {
-        cause,
-      },
-    );
-  const signal = AbortSignal.timeout(limits.timeoutMs);
-  let response: Dispatcher.ResponseData;
   try {
-    response = await request(url, {
-      method: "GET",
-      signal,
-      headersTimeout: limits.timeoutMs,
-      bodyTimeout: limits.timeoutMs,
-      ...(limits.dispatcher ? { dispatcher: limits.dispatcher } : {}),
+    const { bytes } = await fetchAudio(upload.url, "discord", {
+      maxBytes: limits.maxBytes,
+      timeoutMs: limits.timeoutMs,
+      dispatcher: limits.dispatcher,
     });
+    return bytes;
   } catch (error) {
-    throw failed(error);
+    throw forTheMember(error, upload, limits.maxBytes);
   }
-  const { statusCode, body } = response;
-  try {
-    if (statusCode !== 200) throw failed(new Error(`HTTP ${statusCode}`));
-    const chunks: Buffer[] = [];
-    let received = 0;
-    for await (const chunk of body) {
-      received += (chunk as Buffer).length;
-      // The declared size can lie; the cap is what protects memory.
-      if (received > limits.maxBytes) checkUpload({ ...upload, size: received }, limits.maxBytes);
-      chunks.push(chunk as Buffer);
-    }
-    return new Uint8Array(Buffer.concat(chunks, received));
-  } catch (error) {
-    throw error instanceof UserFacingError ? error : failed(error);
-  } finally {
-    body.destroy();
+}
+
+/** The downloader speaks of providers; a member wants to hear about their own file. */
+function forTheMember(error: unknown, upload: Upload, maxBytes: number): UserFacingError {
+  const code = error instanceof UserFacingError ? error.code : undefined;
+  if (code === "host-not-allowed") {
+    return new UserFacingError("attachment-host", "I only download files uploaded to Discord itself.", {
+      cause: error,
+    });
   }
+  if (code === "too-large") {
+    // The declared size can lie; the cap enforced while streaming is what protects memory.
+    return new UserFacingError(
+      "file-too-large",
+      `“${upload.name}” is bigger than ${megabytes(maxBytes)} MB, the most I can listen to.`,
+      { cause: error },
+    );
+  }
+  return new UserFacingError(
+    "attachment-download",
+    `I couldn't download “${upload.name}” from Discord. Try again?`,
+    { cause: error },
+  );
 }
 
 function megabytes(bytes: number): string {

@@ -28,6 +28,7 @@ export interface HttpOptions {
   dispatcher?: Dispatcher;
   /** Bound on one attempt, from connecting (undici also gives up connecting after 10 s) to the last body byte. */
   timeoutMs?: number;
+  /** Size cap for this call; default MAX_PREVIEW_BYTES (a 30 s preview). Members' uploads pass the bot's own limit. */
   maxBytes?: number;
   retry?: Partial<RetryPolicy>;
 }
@@ -43,6 +44,7 @@ const semaphores: Record<Provider, Semaphore> = {
   spotify: new Semaphore(CONCURRENCY_PER_PROVIDER),
   deezer: new Semaphore(CONCURRENCY_PER_PROVIDER),
   itunes: new Semaphore(CONCURRENCY_PER_PROVIDER),
+  discord: new Semaphore(CONCURRENCY_PER_PROVIDER),
 };
 
 /** Runs a request to `provider` within its concurrency limit (also used for Spotify's own client). */
@@ -62,7 +64,9 @@ class TransientError extends Error {
 }
 
 const ACCEPTED_TYPES: Record<HostKind, RegExp> = {
-  audio: /^(audio\/[\w.+-]+|application\/octet-stream)\s*(;|$)/i,
+  // video/*: a member's recording may be an MP4/WebM whose soundtrack the decoder reads (it
+  // sniffs the bytes, so the label only has to rule out pages and images).
+  audio: /^((audio|video)\/[\w.+-]+|application\/octet-stream)\s*(;|$)/i,
   // iTunes serves its JSON as text/javascript.
   api: /^(application\/([\w.+-]+\+)?json|text\/javascript)\s*(;|$)/i,
 };

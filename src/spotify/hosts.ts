@@ -3,7 +3,7 @@
  * third-party APIs hand us, so anything not listed here (a redirect to an internal address, a
  * look-alike domain) is refused before a connection is made.
  */
-export type Provider = "spotify" | "deezer" | "itunes";
+export type Provider = "spotify" | "deezer" | "itunes" | "discord";
 
 /** "audio" hosts serve preview files; "api" hosts serve JSON. */
 export type HostKind = "audio" | "api";
@@ -24,6 +24,12 @@ export const ALLOWED_HOSTS: Record<Provider, Record<HostKind, readonly HostPatte
     audio: ["audio-ssl.itunes.apple.com", /^[a-z0-9-]+\.mzstatic\.com$/],
     api: ["itunes.apple.com"],
   },
+  // Members' uploads to /genre only: no preview source is ever "discord", so a provider's API
+  // can't point genrebot at Discord's CDN, nor an interaction payload at anything else.
+  discord: {
+    audio: ["cdn.discordapp.com", "media.discordapp.net"],
+    api: [],
+  },
 };
 
 export function isAllowedHost(provider: Provider, kind: HostKind, hostname: string): boolean {
@@ -37,4 +43,5 @@ export const PROVIDER_NAMES: Record<Provider, string> = {
   spotify: "Spotify",
   deezer: "Deezer",
   itunes: "Apple Music",
+  discord: "Discord",
 };
