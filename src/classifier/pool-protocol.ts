@@ -18,3 +18,10 @@ export type WorkerReply =
   | { id: number; ok: true; analysis: Analysis }
   | { id: number; ok: true; features: Record<string, number> }
   | { id: number; ok: false; error: SerialisedError };
+
+/** A worker's first message: its modules are loaded and it is listening, so job time starts now. */
+export interface WorkerReady {
+  ready: true;
+}
+
+export type WorkerMessage = WorkerReply | WorkerReady;

@@ -3,7 +3,7 @@ import { decodeAudio } from "../audio/index.js";
 import { UserFacingError } from "../errors.js";
 import { analyzeAudio } from "./analyze.js";
 import { extractFeatures } from "./features/index.js";
-import type { WorkerJob, WorkerReply } from "./pool-protocol.js";
+import type { WorkerJob, WorkerReady, WorkerReply } from "./pool-protocol.js";
 
 /** One analysis worker: decodes and classifies clips sent by the pool, one at a time. */
 const port = parentPort;
@@ -35,3 +35,5 @@ port.on("message", async (job: WorkerJob) => {
   const transfer = "analysis" in reply ? [reply.analysis.embedding.buffer as ArrayBuffer] : [];
   port.postMessage(reply, transfer);
 });
+
+port.postMessage({ ready: true } satisfies WorkerReady);

@@ -5,7 +5,7 @@ import { DEFAULT_MODEL_DIR } from "../config.js";
 import { UserFacingError } from "../errors.js";
 import { log } from "../log.js";
 import { readModelVersion } from "./model/store.js";
-import type { JobRequest, SerialisedError, WorkerJob, WorkerReply } from "./pool-protocol.js";
+import type { JobRequest, SerialisedError, WorkerJob, WorkerMessage, WorkerReply } from "./pool-protocol.js";
 import { startTsWorker } from "./ts-worker.js";
 import type { Analysis, AnalyzerPool } from "./types.js";
 
@@ -15,7 +15,15 @@ export interface AnalyzerPoolOptions {
   modelDir?: string;
   /** Jobs allowed to wait for a free worker before new ones are refused; default 8 per worker. */
   maxQueue?: number;
+  /**
+   * Longest one job may run in a worker (default 60 s; a 30 s clip takes about a second). The wasm
+   * decoders run synchronously, so a pathological file could otherwise wedge a worker for good:
+   * past this the worker is terminated and replaced, and the job fails with AnalysisTimeoutError.
+   */
+  jobTimeoutMs?: number;
 }
+
+const DEFAULT_JOB_TIMEOUT_MS = 60_000;
 
 /** The pool also extracts bare features, which training uses to read audio on every core. */
 export interface FeaturePool extends AnalyzerPool {
@@ -30,12 +38,24 @@ interface Pending {
 
 interface Slot {
   worker: Worker;
+  /** Set once the worker has loaded its modules; jobs go only to ready workers. */
+  ready: boolean;
   busy?: Pending;
+  deadline?: NodeJS.Timeout;
 }
 
 export class PoolBusyError extends UserFacingError {
   constructor() {
     super("busy", "I'm analysing a lot of songs right now. Please try again in a minute.");
+  }
+}
+
+export class AnalysisTimeoutError extends UserFacingError {
+  constructor(seconds: number) {
+    super(
+      "analysis-timeout",
+      `That file took longer than ${seconds} s to analyse, so I gave up on it. Try a shorter clip or another format (MP3, WAV, OGG, FLAC).`,
+    );
   }
 }
 
@@ -52,12 +72,13 @@ function revive(error: SerialisedError): Error {
 /**
  * A pool of worker threads running `analyzeAudio`, so the caller's event loop never blocks on
  * decoding or inference. Bytes are transferred (not copied) to the worker; the queue is bounded;
- * a worker that dies is replaced and only its own job fails.
+ * a worker that dies, or overruns its job's time limit, is replaced and only its own job fails.
  */
 export function createAnalyzerPool(options: AnalyzerPoolOptions = {}): FeaturePool {
   const size = Math.max(1, options.size ?? availableParallelism());
   const maxQueue = options.maxQueue ?? size * 8;
   const modelDir = options.modelDir ?? DEFAULT_MODEL_DIR;
+  const jobTimeoutMs = options.jobTimeoutMs ?? DEFAULT_JOB_TIMEOUT_MS;
   const queue: Pending[] = [];
   const slots: Slot[] = [];
   let nextId = 1;
@@ -66,20 +87,50 @@ export function createAnalyzerPool(options: AnalyzerPoolOptions = {}): FeaturePo
 
   const dispatch = (): void => {
     for (const slot of slots) {
-      if (slot.busy) continue;
+      if (slot.busy || !slot.ready) continue;
       const pending = queue.shift();
       if (!pending) return;
       slot.busy = pending;
+      slot.deadline = setTimeout(() => timedOut(slot), jobTimeoutMs);
       slot.worker.postMessage(pending.job, [pending.job.bytes.buffer as ArrayBuffer]);
     }
   };
 
+  /** Takes a slot out of service and hands its job, if any, back to the caller as `error`. */
+  const retire = (slot: Slot, error: Error): boolean => {
+    const index = slots.indexOf(slot);
+    if (index < 0) return false;
+    slots.splice(index, 1);
+    clearTimeout(slot.deadline);
+    slot.busy?.reject(error);
+    slot.busy = undefined;
+    return true;
+  };
+
+  // The worker is stuck inside synchronous code, so only terminating it gets the thread back. Not
+  // a crash: the replacement starts at once, without the crash back-off.
+  const timedOut = (slot: Slot): void => {
+    const seconds = Math.round(jobTimeoutMs / 100) / 10;
+    if (!retire(slot, new AnalysisTimeoutError(seconds))) return;
+    log.warn({ jobTimeoutMs }, "analysis job overran its time limit; replacing its worker");
+    void slot.worker.terminate();
+    if (closed) return;
+    slots.push(spawn());
+  };
+
   const spawn = (): Slot => {
     const worker = startTsWorker(new URL("./pool-worker.ts", import.meta.url));
-    const slot: Slot = { worker };
-    worker.on("message", (reply: WorkerReply) => {
+    const slot: Slot = { worker, ready: false };
+    worker.on("message", (message: WorkerMessage) => {
+      if ("ready" in message) {
+        slot.ready = true;
+        dispatch();
+        return;
+      }
+      const reply = message;
       const pending = slot.busy;
       slot.busy = undefined;
+      clearTimeout(slot.deadline);
       crashesInARow = 0;
       if (pending && pending.job.id === reply.id) {
         if (reply.ok) pending.resolve(reply);
@@ -88,11 +139,11 @@ export function createAnalyzerPool(options: AnalyzerPoolOptions = {}): FeaturePo
       dispatch();
     });
     const replace = (reason: Error): void => {
-      const index = slots.indexOf(slot);
-      if (index < 0) return;
-      slots.splice(index, 1);
-      slot.busy?.reject(new Error(`the analysis worker crashed: ${reason.message}`, { cause: reason }));
-      slot.busy = undefined;
+      const crashed = new Error(`the analysis worker crashed: ${reason.message}`, { cause: reason });
+      if (!retire(slot, crashed)) return;
+      // A worker that dies before it is ready (broken install, bad model) fails the job it would
+      // have taken, so callers hear about it instead of waiting for workers that never come up.
+      if (!slot.ready) queue.shift()?.reject(crashed);
       if (closed) return;
       crashesInARow++;
       // A worker that dies at start-up (broken install, bad model) would otherwise be respawned
@@ -140,7 +191,10 @@ export function createAnalyzerPool(options: AnalyzerPoolOptions = {}): FeaturePo
       closed = true;
       const closedError = new Error("the analyzer pool was closed");
       for (const pending of queue.splice(0)) pending.reject(closedError);
-      for (const slot of slots) slot.busy?.reject(closedError);
+      for (const slot of slots) {
+        clearTimeout(slot.deadline);
+        slot.busy?.reject(closedError);
+      }
       await Promise.all(slots.splice(0).map((slot) => slot.worker.terminate()));
     },
   };
