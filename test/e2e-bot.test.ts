@@ -165,7 +165,7 @@ describe("/genre", () => {
     expect((reply.embeds[0] as { title: string }).title).toBe(POP.title);
   });
 
-  it("classifies a member's own upload from Discord's CDN, without a Spotify button", async () => {
+  it("classifies a member's own upload from Discord's CDN: no Spotify button, but Similar tracks from the catalog", async () => {
     const expected = await expectedAnalysis(CLASSICAL.clip);
     const bytes = new Uint8Array(readFileSync(CLASSICAL.clip));
     const sent = h.fake.dispatchCommand(
@@ -179,7 +179,12 @@ describe("/genre", () => {
     expect(embed.url).toBeUndefined();
     expect(embed.description).toContain(`## ${genreLabel(expected.genres[0]?.genre ?? "")}`);
     expect(embed.description).toContain("Preview audio: your upload");
-    expect(reply.components).toEqual([]);
+    const buttons = reply.components.flatMap(
+      (row) => row.components as Array<{ custom_id?: string; url?: string }>,
+    );
+    expect(buttons).toHaveLength(1);
+    expect(buttons[0]?.custom_id).toMatch(/^similar:file:[0-9a-f]{24}$/);
+    expect(buttons[0]?.url).toBeUndefined();
   });
 
   it("escapes markdown from a member's file name and never pings", async () => {
@@ -382,6 +387,24 @@ describe("/similar", () => {
     const embed = reply.embeds[0] as { title: string; description: string };
     expect(embed.title).toBe(`Sounds like ${POP.title}`);
     expect(embed.description).toMatch(/^1\. \[/);
+  });
+
+  it("the Similar tracks button under an upload finds the upload in the catalog by its content hash", async () => {
+    const bytes = new Uint8Array(readFileSync(ELECTRONIC.clip));
+    const asked = h.fake.dispatchCommand(
+      "genre",
+      { file: { filename: "late night set.mp3", bytes, contentType: "audio/mpeg" } },
+      someone(),
+    );
+    const answer = await h.fake.waitForReply(asked);
+    const [row] = answer.components as Array<{ components: Array<{ custom_id?: string }> }>;
+    const customId = row?.components[0]?.custom_id ?? "";
+    expect(customId).toMatch(/^similar:file:/);
+    const click = h.fake.clickButton(answer, customId, someone());
+    const reply = await h.fake.waitForReply(click);
+    const embed = reply.embeds[0] as { title: string; description: string };
+    expect(embed.title).toBe("Sounds like late night set");
+    expect(embed.description).toMatch(/^1\. /);
   });
 });
 

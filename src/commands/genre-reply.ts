@@ -51,8 +51,9 @@ export function genreReply(result: AnalyzedTrack, chartPng: Uint8Array): ReplyBo
   if (record.artworkUrl) embed.setThumbnail(record.artworkUrl);
 
   const buttons = new ActionRowBuilder<ButtonBuilder>();
-  // The button finds the track again through Spotify, so uploads (no Spotify id) don't get one.
-  if (result.track) {
+  // A click looks the record up in the catalog (or, for a Spotify track, finds it again), so an upload
+  // the catalog could not save gets no button.
+  if (result.track || result.saved || result.reused) {
     buttons.addComponents(
       new ButtonBuilder()
         .setCustomId(similarButtonId(record.id))

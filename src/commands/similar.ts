@@ -35,30 +35,47 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
     return;
   }
   const sameGenre = interaction.options.getBoolean("same_genre") ?? false;
-  await answerSlowly(interaction, ctx, { ephemeral: false, cooldown: "similar", queued: true }, () =>
-    similarTo(query, sameGenre, ctx),
+  await answerSlowly(interaction, ctx, { ephemeral: false, cooldown: "similar", queued: true }, async () =>
+    similarTo(await indexedRecord(query, ctx), sameGenre, ctx),
   );
 }
 
 export const autocomplete = suggestSongs;
 
-/** The "Similar tracks" button under a /genre answer: its argument is the Spotify track id. */
+/** The "Similar tracks" button under a /genre answer: its argument is the catalog id of the track. */
 export async function button(
   interaction: ButtonInteraction,
   trackId: string,
   ctx: CommandContext,
 ): Promise<void> {
   const ephemeral = interaction.message.flags.has(MessageFlags.Ephemeral);
-  await answerSlowly(interaction, ctx, { ephemeral, cooldown: "similar", queued: true }, () =>
-    similarTo({ link: `spotify:track:${trackId}` }, false, ctx),
-  );
+  await answerSlowly(interaction, ctx, { ephemeral, cooldown: "similar", queued: true }, async () => {
+    const indexed = await ctx.service.lookup(trackId);
+    if (indexed) return similarTo(indexed, /* sameGenre: */ false, ctx);
+    if (trackId.startsWith("file:")) {
+      throw new UserFacingError(
+        "not-indexed",
+        "That upload isn't in the catalog any more — send it with /similar again.",
+      );
+    }
+    return similarTo(
+      await indexedRecord({ link: `spotify:track:${trackId}` }, ctx),
+      /* sameGenre: */ false,
+      ctx,
+    );
+  });
 }
 
-async function similarTo(query: TrackQuery, sameGenre: boolean, ctx: CommandContext): Promise<ReplyBody> {
+/** The catalog's record of the track, analysing and indexing it first only when it is new to the catalog. */
+async function indexedRecord(query: TrackQuery, ctx: CommandContext): Promise<TrackRecord> {
   const track = await ctx.service.find(query);
-  // Reuses the catalog entry when this track is already indexed; otherwise analyses and indexes it.
-  const { record, saved, reused } = await ctx.service.analyzeTrack(track);
-  const others = ctx.service.catalogSize() - (saved || reused ? 1 : 0);
+  return (await ctx.service.lookup(track.id)) ?? (await ctx.service.analyzeTrack(track)).record;
+}
+
+async function similarTo(record: TrackRecord, sameGenre: boolean, ctx: CommandContext): Promise<ReplyBody> {
+  // The query track counts towards the catalog size only when it is stored there.
+  const stored = (await ctx.service.lookup(record.id)) !== undefined;
+  const others = ctx.service.catalogSize() - (stored ? 1 : 0);
   if (others < MIN_OTHER_TRACKS) {
     return {
       content:
@@ -66,10 +83,8 @@ async function similarTo(query: TrackQuery, sameGenre: boolean, ctx: CommandCont
         "Someone with Manage Server can add a playlist or album with `/index`.",
     };
   }
-  const neighbours = ctx.service
-    .similar(record, { k: ctx.limits.similarCount + 1, sameGenre })
-    .filter((n) => n.record.id !== record.id)
-    .slice(0, ctx.limits.similarCount);
+  // The catalog never returns the query track itself or another release of it.
+  const neighbours = ctx.service.similar(record, { k: ctx.limits.similarCount, sameGenre });
   if (neighbours.length === 0) {
     return {
       content: `No other ${genreLabel(record.topGenre)} tracks in the catalog yet. Try without \`same_genre\`, or \`/index\` more music.`,

@@ -42,6 +42,8 @@ export interface TrackService {
   analyzeTrack(track: Track): Promise<AnalyzedTrack>;
   /** An uploaded or local audio file → analysis → catalog, keyed by a hash of its bytes. */
   analyzeFile(bytes: Uint8Array, fileName: string): Promise<AnalyzedTrack>;
+  /** The catalog's record of a track analysed by the current model, so /similar need not hear it again. */
+  lookup(id: string): Promise<TrackRecord | undefined>;
   similar(record: TrackRecord, options: { k: number; sameGenre?: boolean }): Neighbour[];
   catalogSize(): number;
   indexCollection(
@@ -99,9 +101,13 @@ export function createTrackService(deps: TrackServiceDeps): TrackService {
     return deps.spotify;
   }
 
-  async function isIndexed(id: string): Promise<boolean> {
+  async function lookup(id: string): Promise<TrackRecord | undefined> {
     const existing = await catalog.get(id).catch(() => undefined);
-    return existing !== undefined && catalog.isCurrent(existing);
+    return existing && catalog.isCurrent(existing) ? existing : undefined;
+  }
+
+  async function isIndexed(id: string): Promise<boolean> {
+    return (await lookup(id)) !== undefined;
   }
 
   /** Saves the record; a store outage downgrades to "shown but not remembered" rather than failing the reply. */
@@ -221,6 +227,7 @@ export function createTrackService(deps: TrackServiceDeps): TrackService {
 
     analyzeTrack,
     analyzeFile,
+    lookup,
 
     similar(record, options) {
       return catalog.similar(record, options);
