@@ -55,7 +55,7 @@ export async function runFeaturesBench(): Promise<void> {
   for (const [index, row] of rows.entries()) {
     const bytes = readFileSync(path.join(EMOTIFY, row.clip));
     const decoded = await measure(() => decodeAudio(bytes));
-    const timings: StageTimings = { stft: 0, rest: 0, mfcc: 0, tempo: 0, hpss: 0 };
+    const timings = Object.fromEntries(FEATURE_STAGES.map((s) => [s, 0])) as StageTimings;
     const extracted = await measure(() => extractFeatures(decoded.result.samples, timings));
     const features = extracted.result;
     if (index >= WARMUP) {

@@ -1,4 +1,3 @@
-import { type MeanVariance, meanVariance } from "./stats.js";
 import { FLOAT32_TINY, N_BINS, N_FFT, SAMPLE_RATE } from "./stft.js";
 import { estimateTuning } from "./tuning.js";
 
@@ -99,9 +98,4 @@ export function chromagram(power: Float32Array, nFrames: number): Float64Array {
     values[out + 11] = c11 * scale;
   }
   return values;
-}
-
-/** chroma_stft_mean and chroma_stft_var: over all 12 × frames values, as np.mean/np.var do. */
-export function chromaStats(power: Float32Array, nFrames: number): MeanVariance {
-  return meanVariance(chromagram(power, nFrames));
 }

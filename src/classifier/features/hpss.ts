@@ -33,14 +33,25 @@ export function harmonicWaveform(
   return istft(spectrum, samples.length, mask);
 }
 
+export interface HpssWaveforms {
+  harmonic: Float64Array;
+  percussive: Float64Array;
+}
+
 /**
- * Mean and variance of both waveforms of librosa.effects.hpss(y). The percussive mask is
- * 1 − the harmonic one and istft(stft(y)) is y, so the percussive waveform is y minus the
- * harmonic one: one inverse STFT instead of two.
+ * Both waveforms of librosa.effects.hpss(y). The percussive mask is 1 − the harmonic one and
+ * istft(stft(y)) is y, so the percussive waveform is y minus the harmonic one: one inverse STFT
+ * instead of two.
  */
+export function hpssWaveforms(samples: Float32Array, spectrum: Stft, magnitude: Float32Array): HpssWaveforms {
+  const harmonic = harmonicWaveform(samples, spectrum, magnitude);
+  const percussive = new Float64Array(samples.length);
+  for (let i = 0; i < samples.length; i++) percussive[i] = (samples[i] as number) - (harmonic[i] as number);
+  return { harmonic, percussive };
+}
+
+/** Mean and variance of both waveforms of librosa.effects.hpss(y). */
 export function hpssStats(samples: Float32Array, spectrum: Stft, magnitude: Float32Array): HpssStats {
-  const yHarmonic = harmonicWaveform(samples, spectrum, magnitude);
-  const yPercussive = new Float64Array(samples.length);
-  for (let i = 0; i < samples.length; i++) yPercussive[i] = (samples[i] as number) - (yHarmonic[i] as number);
-  return { harmonic: meanVariance(yHarmonic), percussive: meanVariance(yPercussive) };
+  const { harmonic, percussive } = hpssWaveforms(samples, spectrum, magnitude);
+  return { harmonic: meanVariance(harmonic), percussive: meanVariance(percussive) };
 }

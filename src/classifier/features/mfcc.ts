@@ -1,5 +1,4 @@
 import { N_MELS } from "./mel.js";
-import { type MeanVariance, meanVariance } from "./stats.js";
 
 export const N_MFCC = 20;
 
@@ -49,9 +48,4 @@ export function mfcc(melDb: Float32Array, nFrames: number): Float64Array[] {
     }
   }
   return coefficients;
-}
-
-/** Mean and variance over frames of each MFCC (mfcc1_mean, mfcc1_var, …). */
-export function mfccStats(melDb: Float32Array, nFrames: number): MeanVariance[] {
-  return mfcc(melDb, nFrames).map(meanVariance);
 }
