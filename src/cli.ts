@@ -30,7 +30,7 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
     summary: "add many tracks to the catalog (resumable)",
   },
   similar: {
-    usage: "similar <file | spotify link> [--k 10]",
+    usage: "similar <file | spotify link> [--k 10] [--same-genre]",
     summary: "tracks in the catalog that sound alike",
   },
   bench: {
