@@ -1,6 +1,17 @@
 import { readFile } from "node:fs/promises";
 import { UserFacingError } from "../errors.js";
 
+/** A file named on the command line that can't be read; `reason` says why without naming it. */
+export class UnreadableFileError extends UserFacingError {
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super("unreadable-file", `Cannot open ${file}: ${reason}.`, options);
+  }
+}
+
 /** Reads a file named on the command line, turning the usual mistakes into a friendly error. */
 export async function readInputFile(file: string): Promise<Uint8Array> {
   try {
@@ -15,6 +26,6 @@ export async function readInputFile(file: string): Promise<Uint8Array> {
           : code === "EACCES" || code === "EPERM"
             ? "I am not allowed to read it"
             : "it could not be read";
-    throw new UserFacingError("unreadable-file", `Cannot open ${file}: ${reason}.`, { cause: error });
+    throw new UnreadableFileError(file, reason, { cause: error });
   }
 }

@@ -1,6 +1,6 @@
-import { readFile } from "node:fs/promises";
 import { decodeAudio } from "../audio/index.js";
 import { extractFeatures, FEATURE_NAMES } from "../classifier/features/index.js";
+import { readInputFile, UnreadableFileError } from "../classifier/input-file.js";
 import { UsageError, UserFacingError, userMessage } from "../errors.js";
 import { log } from "../log.js";
 
@@ -20,33 +20,24 @@ export async function run(args: string[]): Promise<number> {
   let failures = 0;
   for (const file of files) {
     try {
-      const { samples } = await decodeAudio(await readAudioFile(file));
+      const { samples } = await decodeAudio(await readInputFile(file));
       const features = extractFeatures(samples);
       console.log(json ? JSON.stringify({ file, features }) : formatTable(file, features));
     } catch (error) {
       failures++;
       if (!(error instanceof UserFacingError)) log.error({ err: error, file }, "feature extraction failed");
-      console.error(`${file}: ${userMessage(error)}`);
+      // Every line starts with its file, so an unreadable file's message would name it twice.
+      console.error(
+        `${file}: ${error instanceof UnreadableFileError ? sentence(error.reason) : userMessage(error)}`,
+      );
     }
   }
   return failures > 0 ? 1 : 0;
 }
 
-async function readAudioFile(file: string): Promise<Uint8Array> {
-  try {
-    return await readFile(file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const message =
-      code === "ENOENT"
-        ? "There is no such file."
-        : code === "EISDIR"
-          ? "That is a folder, not a file."
-          : code === "EACCES" || code === "EPERM"
-            ? "I am not allowed to read that file."
-            : "That file could not be read.";
-    throw new UserFacingError("unreadable-file", message, { cause: error });
-  }
+/** "there is no such file" → "There is no such file." */
+function sentence(reason: string): string {
+  return `${reason.charAt(0).toUpperCase()}${reason.slice(1)}.`;
 }
 
 function formatTable(file: string, features: Record<string, number>): string {
