@@ -71,6 +71,49 @@ export class RealFft {
   }
 
   /**
+   * `inverse` of two half spectra (re/im from offsetA and from offsetB) into outA and outB with
+   * one complex inverse FFT: the real frames a and b are the real and imaginary parts of the
+   * inverse of A + i·B, whose full spectrum follows from both halves by Hermitian symmetry.
+   * Rounding is relative to the louder frame. Like numpy, the imaginary parts of the DC and
+   * Nyquist bins are ignored.
+   */
+  inversePair(
+    re: Float32Array | Float64Array,
+    im: Float32Array | Float64Array,
+    offsetA: number,
+    offsetB: number,
+    outA: Float64Array,
+    outB: Float64Array,
+  ) {
+    const n = this.size;
+    const half = n / 2;
+    // The inverse is computed as conj(FFT(conj(Z))) / n: fft.js's forward transform, with the
+    // conjugations folded into how Z is packed and unpacked.
+    const z = this.packed;
+    z[0] = re[offsetA] as number;
+    z[1] = -(re[offsetB] as number);
+    z[n] = re[offsetA + half] as number;
+    z[n + 1] = -(re[offsetB + half] as number);
+    for (let k = 1; k < half; k++) {
+      const ar = re[offsetA + k] as number;
+      const ai = im[offsetA + k] as number;
+      const br = re[offsetB + k] as number;
+      const bi = im[offsetB + k] as number;
+      z[2 * k] = ar - bi;
+      z[2 * k + 1] = -(ai + br);
+      z[2 * (n - k)] = ar + bi;
+      z[2 * (n - k) + 1] = ai - br;
+    }
+    const frames = this.spectrum;
+    this.fft.transform(frames, z);
+    const scale = 1 / n;
+    for (let i = 0; i < n; i++) {
+      outA[i] = (frames[2 * i] as number) * scale;
+      outB[i] = -(frames[2 * i + 1] as number) * scale;
+    }
+  }
+
+  /**
    * numpy.fft.irfft(n=size) of the half spectrum re/im[offset .. offset+size/2] into `out`.
    * Like numpy, the imaginary parts of the DC and Nyquist bins are ignored.
    */

@@ -109,33 +109,35 @@ export function powerSpectrogram(magnitude: Float32Array): Float32Array {
 
 /**
  * librosa.istft(D · mask, hop_length=512, window="hann", center=True, length=length): inverse
- * real FFT of each (masked) frame, windowed overlap-add, division by the summed squared window
- * wherever it is not ~zero, then the centre padding trimmed off. The mask is applied frame by
- * frame, so a masked copy of the whole STFT is never built.
+ * real FFT of each masked frame, windowed overlap-add, division by the summed squared window
+ * wherever it is not ~zero, then the centre padding trimmed off. The mask is applied two frames
+ * at a time into a small buffer, so a masked copy of the whole STFT is never built, and each pair
+ * goes through one complex inverse FFT.
  */
-export function istft(spectrum: Stft, length: number, mask?: Float32Array): Float64Array {
+export function istft(spectrum: Stft, length: number, mask: Float32Array): Float64Array {
   const { nFrames, re, im } = spectrum;
   const window = hannWindow(N_FFT);
   const fft = realFft(N_FFT);
-  const frame = new Float64Array(N_FFT);
-  const maskedRe = new Float64Array(N_BINS);
-  const maskedIm = new Float64Array(N_BINS);
+  const frames = [new Float64Array(N_FFT), new Float64Array(N_FFT)] as const;
+  const maskedRe = new Float64Array(2 * N_BINS);
+  const maskedIm = new Float64Array(2 * N_BINS);
   const sum = new Float64Array(N_FFT + HOP_LENGTH * (nFrames - 1));
-  for (let t = 0; t < nFrames; t++) {
-    const base = t * N_BINS;
-    if (mask) {
-      for (let k = 0; k < N_BINS; k++) {
-        const m = mask[base + k] as number;
-        maskedRe[k] = (re[base + k] as number) * m;
-        maskedIm[k] = (im[base + k] as number) * m;
-      }
-      fft.inverse(maskedRe, maskedIm, 0, frame);
-    } else {
-      fft.inverse(re, im, base, frame);
+  for (let t = 0; t < nFrames; t += 2) {
+    const count = Math.min(2, nFrames - t);
+    for (let i = 0; i < count * N_BINS; i++) {
+      const cell = t * N_BINS + i;
+      const m = mask[cell] as number;
+      maskedRe[i] = (re[cell] as number) * m;
+      maskedIm[i] = (im[cell] as number) * m;
     }
-    const start = t * HOP_LENGTH;
-    for (let n = 0; n < N_FFT; n++)
-      sum[start + n] = (sum[start + n] as number) + (window[n] as number) * (frame[n] as number);
+    if (count === 2) fft.inversePair(maskedRe, maskedIm, 0, N_BINS, frames[0], frames[1]);
+    else fft.inverse(maskedRe, maskedIm, 0, frames[0]);
+    for (let j = 0; j < count; j++) {
+      const frame = frames[j] as Float64Array;
+      const start = (t + j) * HOP_LENGTH;
+      for (let n = 0; n < N_FFT; n++)
+        sum[start + n] = (sum[start + n] as number) + (window[n] as number) * (frame[n] as number);
+    }
   }
   const out = new Float64Array(length);
   const offset = N_FFT / 2;
