@@ -61,25 +61,50 @@ describe("logging", () => {
   });
 });
 
-describe("npm start without .env", () => {
-  it("exits 1 with one clear message naming every missing variable, no stack trace", () => {
-    // A fresh directory with an incomplete .env; the environment is stripped of any real credentials.
-    const cwd = mkdtempSync(path.join(tmpdir(), "genrebot-noenv-"));
-    writeFileSync(path.join(cwd, ".env"), "DISCORD_CLIENT_ID=42\n");
-    const env = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "" };
-    // What `npm start` runs, but from a directory whose .env is incomplete.
-    const tsx = path.join(PROJECT_ROOT, "node_modules", ".bin", "tsx");
-    const result = spawnSync(tsx, [path.join(PROJECT_ROOT, "src/main.ts")], {
-      cwd,
-      env,
-      encoding: "utf8",
-      timeout: 60_000,
-    });
+/**
+ * What `npm start` runs, from a fresh directory holding only the given .env; the environment is
+ * stripped of any real credentials.
+ */
+function npmStart(dotEnv: string) {
+  const cwd = mkdtempSync(path.join(tmpdir(), "genrebot-start-"));
+  writeFileSync(path.join(cwd, ".env"), dotEnv);
+  const env = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", LOG_LEVEL: "warn" };
+  const tsx = path.join(PROJECT_ROOT, "node_modules", ".bin", "tsx");
+  return spawnSync(tsx, [path.join(PROJECT_ROOT, "src/main.ts")], {
+    cwd,
+    env,
+    encoding: "utf8",
+    timeout: 90_000,
+  });
+}
+
+describe("npm start", () => {
+  it("without a complete .env exits 1 with one clear message naming every missing variable, no stack trace", () => {
+    const result = npmStart("DISCORD_CLIENT_ID=42\n");
     expect(result.status).toBe(1);
     for (const name of ["DISCORD_TOKEN", "SPOTIFY_CLIENT_ID", "SPOTIFY_CLIENT_SECRET"]) {
       expect(result.stderr).toContain(name);
     }
     expect(result.stderr).not.toContain("DISCORD_CLIENT_ID:");
     expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("with valid-looking credentials but no way to Discord exits 1 with a clear message", () => {
+    // Here discord.com does not resolve; on a connected machine Discord rejects the made-up token.
+    // Either way the member running the bot learns what to check, not a stack trace.
+    const result = npmStart(
+      [
+        "DISCORD_TOKEN=MTIzNDU2Nzg5MDEyMzQ1Njc4.GmadeUp.not-a-real-token-just-the-right-shape",
+        "DISCORD_CLIENT_ID=123456789012345678",
+        "SPOTIFY_CLIENT_ID=made-up-id",
+        "SPOTIFY_CLIENT_SECRET=made-up-secret",
+      ].join("\n"),
+    );
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(
+      /Couldn't reach Discord \(.+\) — check your network and DISCORD_TOKEN|Discord rejected DISCORD_TOKEN/,
+    );
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(result.stderr).not.toContain("not-a-real-token");
   });
 });
