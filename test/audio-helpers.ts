@@ -91,17 +91,8 @@ export function sine(frequency: number, sampleRate: number, seconds: number, amp
   );
 }
 
-/** Deterministic PRNG (mulberry32) so fuzz cases are the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The training code's seeded PRNG (mulberry32): the same cases on every run. */
+export { seededRandom } from "../src/classifier/model/rng.js";
 
 /**
  * A valid FLAC file with 16-bit VERBATIM subframes (no compression): enough to drive the real FLAC

@@ -1,16 +1,7 @@
 import type { TrackRecord } from "../../src/catalog/index.js";
 
-/** Seeded PRNG (mulberry32): synthetic catalogs are the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The training code's seeded PRNG (mulberry32): the same cases on every run. */
+export { seededRandom } from "../../src/classifier/model/rng.js";
 
 /** Standard normal sample (Box–Muller). */
 export function gaussian(random: () => number): number {
