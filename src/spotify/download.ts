@@ -1,5 +1,6 @@
 import { type Dispatcher, getGlobalDispatcher, request } from "undici";
 import { UserFacingError } from "../errors.js";
+import { Semaphore } from "../semaphore.js";
 import { type HostKind, isAllowedHost, PROVIDER_NAMES, type Provider } from "./hosts.js";
 import {
   DEFAULT_RETRY_POLICY,
@@ -8,7 +9,6 @@ import {
   type RetryPolicy,
   withRetries,
 } from "./retry.js";
-import { Semaphore } from "./semaphore.js";
 
 /**
  * The one way genrebot fetches anything from the internet itself: HTTPS to allow-listed hosts

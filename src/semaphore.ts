@@ -5,6 +5,11 @@ export class Semaphore {
 
   constructor(private readonly limit: number) {}
 
+  /** Tasks running or waiting. */
+  get pending(): number {
+    return this.active + this.waiting.length;
+  }
+
   async run<T>(task: () => Promise<T>): Promise<T> {
     // A finishing task hands its slot straight to the next waiter, so a newcomer can never slip in
     // between the release and the waiter waking up.
