@@ -39,6 +39,8 @@ export async function writeModelReport(
   limits: string[],
   /** Markdown bullet points on what was explored before settling on the candidates. */
   explored: string[] = [],
+  /** Markdown bullet points on measured analysis speed (from `npm run bench classifier`). */
+  speed: string[] = [],
 ): Promise<void> {
   const metrics = {
     version,
@@ -96,6 +98,7 @@ export async function writeModelReport(
     "## Held-out metrics of the chosen candidate",
     "",
     ...heldOutSections.flatMap((section) => [section, ""]),
+    ...(speed.length > 0 ? ["## Speed", "", ...speed.map((line) => `- ${line}`), ""] : []),
     ...(explored.length > 0 ? ["## What was tried", "", ...explored.map((line) => `- ${line}`), ""] : []),
     "## Known limits",
     "",

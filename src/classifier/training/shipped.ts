@@ -78,6 +78,16 @@ const EXPLORED = [
   "Conclusion: with these 57 clip-level features every model family lands at 48–51 % on the unseen-artist valid split, so the shipped model was not replaced; 55 % probably needs richer inputs (frame- or segment-level features, a pretrained audio embedding) rather than another classifier head.",
 ];
 
+/** Measured, not computed by training: re-measure with `npm run bench classifier` after changing the pipeline. */
+const SPEED = [
+  "`npm run bench classifier` on the 2-core development machine (load ≈ 1), a 30 s Emotify MP3: `analyzeAudio` end to end " +
+    "takes 512 ms wall / 589 ms CPU (median) — decode + resample 198 ms CPU, one frame-level feature pass 455 ms CPU " +
+    "(HPSS ≈ 260 ms of it), the 57 whole-clip features 61 ms, the five timeline windows 10 ms, inference 1.1 ms.",
+  "Through the worker pool with 2 workers: 3.0 clips/s.",
+  "The design target of 150 ms per clip on one core is not met: the WebAssembly MP3 decoder and HPSS's median filters " +
+    "dominate. For comparison, librosa needs about 1.5 s for the same 57 features on this machine.",
+];
+
 /**
  * The shipped recipe: GTZAN's train split (librosa features) + Emotify ids 1–60 to train,
  * GTZAN valid + Emotify 61–80 to select, then the winner retrained on all of it. Emotify's
@@ -149,6 +159,7 @@ export async function trainShippedModel(options: {
       "The timeline classifies 10 s windows with a model trained on 30 s clips: treat it as a rough picture.",
     ],
     EXPLORED,
+    SPEED,
   );
   trained.network.dispose();
   return {
