@@ -1,4 +1,3 @@
-import { execFile } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -7,35 +6,13 @@ import * as index from "../src/cli/index.js";
 import * as similar from "../src/cli/similar.js";
 import { DEFAULT_MODEL_DIR } from "../src/config.js";
 import { UsageError } from "../src/errors.js";
+import { genrebot } from "./helpers/genrebot.js";
 
 /** `genrebot index` and `genrebot similar` as a person runs them: a real process, real files. */
-const ROOT = path.resolve(import.meta.dirname, "..");
-const CLI = path.join(ROOT, "src/cli.ts");
 const EMOTIFY = path.resolve(import.meta.dirname, "../../shared/data/emotify");
 const hasModel = existsSync(path.join(DEFAULT_MODEL_DIR, "model.json"));
 const dir = mkdtempSync(path.join(os.tmpdir(), "genrebot-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function genrebot(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Result> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ["--import", "tsx", CLI, ...args],
-      // No .env or Spotify credentials needed for files; warnings only, so stdout is the command's output.
-      { env: { ...process.env, LOG_LEVEL: "warn", ...env }, cwd: ROOT, timeout: 300_000 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
 
 describe("genrebot index / similar with bad input", () => {
   it.each([

@@ -1,32 +1,17 @@
-import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AudioError } from "../src/audio/index.js";
 import { type AnalyzerPool, analyzeAudio, createAnalyzerPool } from "../src/classifier/index.js";
 import { readModelVersion } from "../src/classifier/model/store.js";
 import { DEFAULT_MODEL_DIR } from "../src/config.js";
+import { genrebot } from "./helpers/genrebot.js";
 
-const ROOT = path.resolve(import.meta.dirname, "..");
 const DATA = path.resolve(import.meta.dirname, "../../shared/data");
-const run = promisify(execFile);
 
-/** Runs the real CLI in a child process; resolves with its exit code and output either way. */
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", "src/cli.ts", ...args], {
-      cwd: ROOT,
-      env: { ...process.env, LOG_LEVEL: "warn" },
-      maxBuffer: 16 * 1024 * 1024,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+/** The real CLI in a child process. */
+const cli = (...args: string[]) => genrebot(args);
 
 let tmp: string;
 beforeAll(async () => {

@@ -1,8 +1,6 @@
-import { execFile } from "node:child_process";
 import { copyFile, mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { analyzeAudio } from "../src/classifier/analyze.js";
 import { readFeatureCsv } from "../src/classifier/dataset/csv.js";
@@ -10,23 +8,12 @@ import { FEATURE_NAMES } from "../src/classifier/features/index.js";
 import { loadGenreModel, saveGenreModel } from "../src/classifier/model/store.js";
 import { folderCandidate } from "../src/classifier/training/candidates.js";
 import { trainWithSelection } from "../src/classifier/training/recipe.js";
+import { genrebot } from "./helpers/genrebot.js";
 
-const ROOT = path.resolve(import.meta.dirname, "..");
 const DATA = path.resolve(import.meta.dirname, "../../shared/data");
-const run = promisify(execFile);
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", "src/cli.ts", ...args], {
-      cwd: ROOT,
-      env: { ...process.env, LOG_LEVEL: "warn" },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+/** The real CLI in a child process. */
+const cli = (...args: string[]) => genrebot(args);
 
 let tmp: string;
 beforeAll(async () => {
