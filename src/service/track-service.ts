@@ -122,10 +122,10 @@ export function createTrackService(deps: TrackServiceDeps): TrackService {
     }
   }
 
-  async function analyzeTrack(track: Track): Promise<AnalyzedTrack> {
+  /** `reused`: whether the catalog already held this track (callers that looked pass what they saw). */
+  async function hearTrack(track: Track, reused: boolean): Promise<AnalyzedTrack> {
     if (!deps.previews)
       throw new UserFacingError("previews-off", "Preview downloads are not configured here.");
-    const reused = await isIndexed(track.id);
     const preview = await deps.previews.resolve(track);
     const analysis = await analyzer.analyze(preview.bytes);
     const record = toRecord(
@@ -144,13 +144,25 @@ export function createTrackService(deps: TrackServiceDeps): TrackService {
     return { record, analysis, track, saved: await remember(record), reused };
   }
 
-  async function analyzeFile(bytes: Uint8Array, fileName: string): Promise<AnalyzedTrack> {
-    const id = fileTrackId(bytes);
-    const reused = await isIndexed(id);
+  async function hearFile(
+    bytes: Uint8Array,
+    fileName: string,
+    id: string,
+    reused: boolean,
+  ): Promise<AnalyzedTrack> {
     const analysis = await analyzer.analyze(bytes);
     const title = path.basename(fileName, path.extname(fileName)) || fileName;
     const record = toRecord({ id, title, artists: [], previewSource: "upload" }, analysis);
     return { record, analysis, saved: await remember(record), reused };
+  }
+
+  async function analyzeTrack(track: Track): Promise<AnalyzedTrack> {
+    return hearTrack(track, await isIndexed(track.id));
+  }
+
+  async function analyzeFile(bytes: Uint8Array, fileName: string): Promise<AnalyzedTrack> {
+    const id = fileTrackId(bytes);
+    return hearFile(bytes, fileName, id, await isIndexed(id));
   }
 
   /**
@@ -241,7 +253,8 @@ export function createTrackService(deps: TrackServiceDeps): TrackService {
       const { tracks } = await spotify().collection(link);
       return bulk(
         tracks,
-        async (track) => ({ id: track.id, run: () => analyzeTrack(track) }),
+        // bulk() has just seen that the track is not indexed: no second look-up.
+        async (track) => ({ id: track.id, run: () => hearTrack(track, false) }),
         onProgress,
         signal,
       );
@@ -250,7 +263,8 @@ export function createTrackService(deps: TrackServiceDeps): TrackService {
     async indexFiles(paths, onProgress, signal) {
       const prepare = async (file: string) => {
         const bytes = new Uint8Array(await readFile(file));
-        return { id: fileTrackId(bytes), run: () => analyzeFile(bytes, file) };
+        const id = fileTrackId(bytes);
+        return { id, run: () => hearFile(bytes, file, id, false) };
       };
       return bulk(paths, prepare, onProgress, signal);
     },
