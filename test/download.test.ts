@@ -1,21 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { UserFacingError } from "../src/errors.js";
 import { fetchAudio, fetchJson, isAllowedHost, MAX_PREVIEW_BYTES } from "../src/spotify/index.js";
 import { parseRetryAfter } from "../src/spotify/retry.js";
 import { emotifyClip, type FakeInternet, startFakeInternet } from "./fakes/index.js";
+import { failure } from "./helpers/failure.js";
 
 let internet: FakeInternet;
 /** Fast retries: the tests are about outcomes, not waiting. */
 let http: { dispatcher: FakeInternet["dispatcher"]; retry: { baseDelayMs: number } };
-
-async function failure(promise: Promise<unknown>): Promise<UserFacingError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(UserFacingError);
-  return error as UserFacingError;
-}
 
 /** A fresh signed Deezer preview URL, as the API hands them out. */
 async function deezerPreviewUrl(): Promise<string> {

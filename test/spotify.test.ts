@@ -1,9 +1,9 @@
 import Keyv from "keyv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { UserFacingError } from "../src/errors.js";
 import { createLogger } from "../src/log.js";
 import { createSpotify, parseSpotifyLink, type SpotifyClient } from "../src/spotify/index.js";
 import { type FakeInternet, type FakeSong, fakeSpotifyId, startFakeInternet } from "./fakes/index.js";
+import { failure } from "./helpers/failure.js";
 
 const SONG: FakeSong = {
   spotifyId: "3n3Ppam7vgaVa1iaRUc9Lp",
@@ -33,15 +33,6 @@ function searches(from = 0) {
   return internet.calls
     .slice(from)
     .filter((c) => c.host === "api.spotify.com" && c.url.pathname.startsWith("/v1/search"));
-}
-
-async function failure(promise: Promise<unknown>): Promise<UserFacingError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(UserFacingError);
-  return error as UserFacingError;
 }
 
 beforeAll(async () => {
