@@ -33,10 +33,6 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
     usage: "similar <file | spotify link> [--k 10] [--same-genre]",
     summary: "tracks in the catalog that sound alike",
   },
-  bench: {
-    usage: "bench [audio|features|classifier|spotify|catalog|bot]",
-    summary: "measure speed and memory (medians, p99)",
-  },
 };
 
 export function usage(): string {
