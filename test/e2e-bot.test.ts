@@ -196,9 +196,9 @@ describe("/genre", () => {
     );
     const reply = await h.fake.waitForReply(sent);
     const title = (reply.embeds[0] as { title: string }).title;
-    expect(title).toContain("\\*\\*@everyone\\*\\*");
-    // The masked link can't form: its opening bracket is escaped.
-    expect(title).toContain("\\[click]");
+    expect(title).toContain("\\*\\*@\u200beveryone\\*\\*");
+    // The masked link can't form: both brackets are escaped.
+    expect(title).toContain("\\[click\\]");
     expect(reply.allowed_mentions).toEqual({ parse: [] });
   });
 

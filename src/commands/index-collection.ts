@@ -4,9 +4,9 @@ import {
   PermissionFlagsBits,
   SlashCommandBuilder,
 } from "discord.js";
-import { NO_MENTIONS, replyPrivately, showError } from "../discord/respond.js";
+import { errorContent, NO_MENTIONS, replyPrivately, showError } from "../discord/respond.js";
 import { throttled } from "../discord/throttle.js";
-import { UserFacingError, userMessage } from "../errors.js";
+import { UserFacingError } from "../errors.js";
 import type { IndexProgress } from "../service/index.js";
 import { parseSpotifyLink } from "../spotify/index.js";
 import type { CommandContext } from "./types.js";
@@ -81,7 +81,7 @@ async function runJob(
     summary = finalLine(result, ctx.service.catalogSize(), ctx.shutdown.aborted);
   } catch (error) {
     if (!(error instanceof UserFacingError)) ctx.logger.error({ err: error }, "/index failed");
-    summary = `⚠️ ${userMessage(error)}`;
+    summary = errorContent(error);
   }
   await message.finish(summary);
 }
