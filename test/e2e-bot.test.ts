@@ -432,6 +432,13 @@ describe("load", () => {
   }, 300_000);
 });
 
+describe("conformance", () => {
+  it("Discord would have accepted every request the bot made (schemas, limits, deadlines)", () => {
+    expect(h.fake.requests.length).toBeGreaterThan(50);
+    expect(h.fake.refused).toEqual([]);
+  });
+});
+
 describe("startBot failures", () => {
   it("fails with a clear message, in bounded time, when Discord can't be reached", async () => {
     const closedPort = await new Promise<number>((resolve) => {
