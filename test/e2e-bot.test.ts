@@ -198,9 +198,9 @@ describe("/genre", () => {
     );
     const reply = await h.fake.waitForReply(sent);
     const title = (reply.embeds[0] as { title: string }).title;
-    expect(title).toContain("\\*\\*@everyone\\*\\*");
-    // The masked link can't form: its opening bracket is escaped.
-    expect(title).toContain("\\[click]");
+    expect(title).toContain("\\*\\*@\u200beveryone\\*\\*");
+    // The masked link can't form: both brackets are escaped.
+    expect(title).toContain("\\[click\\]");
     expect(reply.allowed_mentions).toEqual({ parse: [] });
   });
 
@@ -432,6 +432,13 @@ describe("load", () => {
     const replies = await Promise.all(sent.map((s) => h.fake.waitForReply(s, () => true, 280_000)));
     for (const reply of replies) expect(reply.attachments[0]?.filename).toBe("genre.png");
   }, 300_000);
+});
+
+describe("conformance", () => {
+  it("Discord would have accepted every request the bot made (schemas, limits, deadlines)", () => {
+    expect(h.fake.requests.length).toBeGreaterThan(50);
+    expect(h.fake.refused).toEqual([]);
+  });
 });
 
 describe("startBot failures", () => {

@@ -5,8 +5,8 @@ import {
   SlashCommandBuilder,
 } from "discord.js";
 import type { CommandContext } from "../discord/index.js";
-import { NO_MENTIONS, replyPrivately, showError, throttled } from "../discord/index.js";
-import { UserFacingError, userMessage } from "../errors.js";
+import { errorContent, NO_MENTIONS, replyPrivately, showError, throttled } from "../discord/index.js";
+import { UserFacingError } from "../errors.js";
 import type { IndexProgress } from "../service/index.js";
 import { parseSpotifyLink } from "../spotify/index.js";
 
@@ -80,7 +80,7 @@ async function runJob(
     summary = finalLine(result, ctx.service.catalogSize(), ctx.shutdown.aborted);
   } catch (error) {
     if (!(error instanceof UserFacingError)) ctx.logger.error({ err: error }, "/index failed");
-    summary = `⚠️ ${userMessage(error)}`;
+    summary = errorContent(error);
   }
   await message.finish(summary);
 }
