@@ -20,6 +20,7 @@ export interface Entry {
   /** Set only when the URL is not `https://open.spotify.com/track/<id>`. */
   otherSpotifyUrl: string | undefined;
   spotifyUrlFromId: boolean;
+  deezerUrl: string | undefined;
   previewSource: string | undefined;
   topGenre: string;
   /** probabilities[i] belongs to label i of the codec; NaN when the record lacks that label. */
@@ -69,6 +70,7 @@ export class EntryCodec {
       artworkUrl: record.artworkUrl,
       otherSpotifyUrl: fromId ? undefined : record.spotifyUrl,
       spotifyUrlFromId: fromId,
+      deezerUrl: record.deezerUrl,
       previewSource: record.previewSource === undefined ? undefined : this.#share(record.previewSource),
       topGenre: this.#share(record.topGenre),
       probabilities,
@@ -95,6 +97,7 @@ export class EntryCodec {
     };
     const spotifyUrl = entry.spotifyUrlFromId ? spotifyTrackUrl(entry.id) : entry.otherSpotifyUrl;
     if (spotifyUrl !== undefined) record.spotifyUrl = spotifyUrl;
+    if (entry.deezerUrl !== undefined) record.deezerUrl = entry.deezerUrl;
     if (entry.isrc !== undefined) record.isrc = entry.isrc;
     if (entry.album !== undefined) record.album = entry.album;
     if (entry.artworkUrl !== undefined) record.artworkUrl = entry.artworkUrl;

@@ -10,6 +10,8 @@ export interface TrackRecord {
   album?: string;
   artworkUrl?: string;
   spotifyUrl?: string;
+  /** Set for tracks found on Deezer (a bot without Spotify access). */
+  deezerUrl?: string;
   previewSource?: string;
   /** Sorted, highest first. */
   genres: GenreScore[];
@@ -29,7 +31,7 @@ export const RECORD_SCHEMA = 1;
 /** A stored value that is not a readable record: logged and skipped, never fatal. */
 export class RecordFormatError extends Error {}
 
-const OPTIONAL_TEXT = ["isrc", "album", "artworkUrl", "spotifyUrl", "previewSource"] as const;
+const OPTIONAL_TEXT = ["isrc", "album", "artworkUrl", "spotifyUrl", "deezerUrl", "previewSource"] as const;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 /** Float32 rounding and a model's own normalisation leave norms this close to 1. */
 const NORM_TOLERANCE = 1e-3;

@@ -53,7 +53,7 @@ export async function run(args: string[]): Promise<number> {
   loadDotEnv();
   const config = readConfig(process.env, link ? ["spotify"] : []);
   const { openServices } = await import("../service/index.js");
-  const services = await openServices(config, { needsSpotify: link !== undefined });
+  const services = await openServices(config, { lookups: link !== undefined });
   const { service } = services;
   try {
     const analyzed: AnalyzedTrack = bytes

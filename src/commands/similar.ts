@@ -17,7 +17,8 @@ import {
   showError,
 } from "../discord/index.js";
 import { UserFacingError } from "../errors.js";
-import type { TrackQuery } from "../service/index.js";
+import type { Track } from "../spotify/index.js";
+import { trackPage } from "./genre-reply.js";
 import { hasTrackQuery, readTrackQuery, suggestSongs, withTrackOptions } from "./track-options.js";
 
 /** Below this many other tracks a neighbour list says more about the catalog than the song. */
@@ -42,7 +43,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
   }
   const sameGenre = interaction.options.getBoolean("same_genre") ?? false;
   await answerSlowly(interaction, ctx, { ephemeral: false, cooldown: "similar", queued: true }, async () =>
-    similarTo(await indexedRecord(query, ctx), sameGenre, ctx),
+    similarTo(await recordOf(await ctx.service.find(query), ctx), sameGenre, ctx),
   );
 }
 
@@ -64,17 +65,12 @@ export async function button(
         "That upload isn't in the catalog any more — send it with /similar again.",
       );
     }
-    return similarTo(
-      await indexedRecord({ link: `spotify:track:${trackId}` }, ctx),
-      /* sameGenre: */ false,
-      ctx,
-    );
+    return similarTo(await recordOf(await ctx.service.findById(trackId), ctx), /* sameGenre: */ false, ctx);
   });
 }
 
 /** The catalog's record of the track, analysing and indexing it first only when it is new to the catalog. */
-async function indexedRecord(query: TrackQuery, ctx: CommandContext): Promise<TrackRecord> {
-  const track = await ctx.service.find(query);
+export async function recordOf(track: Track, ctx: CommandContext): Promise<TrackRecord> {
   return (await ctx.service.lookup(track.id)) ?? (await ctx.service.analyzeTrack(track)).record;
 }
 
@@ -117,5 +113,6 @@ async function similarTo(record: TrackRecord, sameGenre: boolean, ctx: CommandCo
 function trackLink(record: TrackRecord): string {
   // Each part is cut after escaping, so an escaped `]` can't lose its backslash and close the link.
   const name = `${cut(inert(record.title), 80)}${record.artists.length > 0 ? ` — ${cut(inert(record.artists.join(", ")), 60)}` : ""}`;
-  return record.spotifyUrl ? `[${name}](${record.spotifyUrl})` : name;
+  const page = trackPage(record);
+  return page ? `[${name}](${page.url})` : name;
 }

@@ -7,7 +7,8 @@ import type { Analysis, AnalyzerPool } from "../classifier/index.js";
 import { UserFacingError } from "../errors.js";
 import { type Logger, log as rootLog } from "../log.js";
 import type { PreviewResolver } from "../previews/index.js";
-import type { SpotifyClient, Track } from "../spotify/index.js";
+import { deezerIdOf, NO_SPOTIFY_ACCESS, parseDeezerLink } from "../previews/index.js";
+import type { Track, TrackFinder } from "../spotify/index.js";
 import { parseSpotifyLink } from "../spotify/index.js";
 
 export interface AnalyzedTrack {
@@ -37,9 +38,13 @@ export interface TrackQuery {
 
 export interface TrackService {
   readonly modelVersion: string;
-  /** Finds one Spotify track from what a member typed: a link, or artist + song. */
+  /** Where search and metadata come from ("Spotify" or "Deezer"); undefined when lookups are off. */
+  readonly searchSource: string | undefined;
+  /** Finds one track from what a member typed: a Spotify or Deezer link, or artist + song. */
   find(query: TrackQuery): Promise<Track>;
-  /** Spotify track → preview → analysis (worker pool) → catalog. */
+  /** The track behind a catalog id (a Spotify id or `deezer:<n>`), looked up again. */
+  findById(id: string): Promise<Track>;
+  /** Track → preview → analysis (worker pool) → catalog. */
   analyzeTrack(track: Track): Promise<AnalyzedTrack>;
   /** An uploaded or local audio file → analysis → catalog, keyed by a hash of its bytes. */
   analyzeFile(bytes: Uint8Array, fileName: string): Promise<AnalyzedTrack>;
@@ -60,7 +65,10 @@ export interface TrackService {
 }
 
 export interface TrackServiceDeps {
-  spotify?: SpotifyClient;
+  /** Search and metadata when the bot has Spotify credentials: then always the first source. */
+  spotify?: TrackFinder;
+  /** Deezer's keyless API: search when there is no Spotify, and Deezer links either way. */
+  deezer?: TrackFinder;
   previews?: PreviewResolver;
   analyzer: AnalyzerPool;
   catalog: Catalog;
@@ -72,7 +80,7 @@ export interface TrackServiceDeps {
 
 type Source = Pick<
   TrackRecord,
-  "id" | "isrc" | "title" | "artists" | "album" | "artworkUrl" | "spotifyUrl" | "previewSource"
+  "id" | "isrc" | "title" | "artists" | "album" | "artworkUrl" | "spotifyUrl" | "deezerUrl" | "previewSource"
 >;
 
 function toRecord(source: Source, analysis: Analysis): TrackRecord {
@@ -97,9 +105,24 @@ export function createTrackService(deps: TrackServiceDeps): TrackService {
   const logger = deps.logger ?? rootLog.child({ module: "service" });
   const { catalog, analyzer } = deps;
 
-  function spotify(): SpotifyClient {
-    if (!deps.spotify) throw new UserFacingError("spotify-off", "Spotify lookups are not configured here.");
-    return deps.spotify;
+  function finder(): TrackFinder {
+    const found = deps.spotify ?? deps.deezer;
+    if (!found) throw new UserFacingError("lookups-off", "Track lookups are not configured here.");
+    return found;
+  }
+
+  /** A pasted link: Spotify links need Spotify access, Deezer links are answered by Deezer. */
+  async function findLink(link: string): Promise<Track> {
+    const spotifyLink = parseSpotifyLink(link);
+    if (spotifyLink && !deps.spotify) throw new UserFacingError("no-spotify", NO_SPOTIFY_ACCESS);
+    if (spotifyLink && spotifyLink.kind !== "track") {
+      throw new UserFacingError(
+        "not-a-track",
+        "That link is an album or playlist; use /index to add all of it.",
+      );
+    }
+    if (deps.deezer && parseDeezerLink(link) !== undefined) return deps.deezer.track(link);
+    return finder().track(link);
   }
 
   async function lookup(id: string): Promise<TrackRecord | undefined> {
@@ -138,6 +161,7 @@ export function createTrackService(deps: TrackServiceDeps): TrackService {
         album: track.album,
         artworkUrl: track.artworkUrl,
         spotifyUrl: track.spotifyUrl,
+        deezerUrl: track.deezerUrl,
         previewSource: preview.source,
       },
       analysis,
@@ -215,27 +239,33 @@ export function createTrackService(deps: TrackServiceDeps): TrackService {
 
   return {
     modelVersion: deps.modelVersion,
+    searchSource: (deps.spotify ?? deps.deezer)?.name,
 
     async find(query) {
-      if (query.link?.trim()) {
-        const link = parseSpotifyLink(query.link);
-        if (link && link.kind !== "track") {
-          throw new UserFacingError(
-            "not-a-track",
-            "That link is an album or playlist; use /index to add all of it.",
-          );
-        }
-        return spotify().track(query.link.trim());
-      }
+      const link = query.link?.trim();
+      if (link) return findLink(link);
       const artist = query.artist?.trim() ?? "";
       const song = query.song?.trim() ?? "";
       if (!artist && !song)
         throw new UserFacingError("empty-query", "Tell me an artist and a song, or paste a link.");
-      const [best] = await spotify().search(artist, song);
+      const [best] = await finder().search(artist, song);
       if (!best) {
-        throw new UserFacingError("not-found", `I couldn't find “${song || artist}” on Spotify.`);
+        throw new UserFacingError("not-found", `I couldn't find “${song || artist}” on ${finder().name}.`);
       }
       return best;
+    },
+
+    async findById(id) {
+      if (id.startsWith("file:")) {
+        throw new UserFacingError(
+          "not-indexed",
+          "That upload isn't in the catalog any more — send it again.",
+        );
+      }
+      const deezerId = deezerIdOf(id);
+      return findLink(
+        deezerId === undefined ? `spotify:track:${id}` : `https://www.deezer.com/track/${deezerId}`,
+      );
     },
 
     analyzeTrack,
@@ -251,7 +281,7 @@ export function createTrackService(deps: TrackServiceDeps): TrackService {
     },
 
     async indexCollection(link, onProgress, signal) {
-      const { tracks } = await spotify().collection(link);
+      const { tracks } = await finder().collection(link);
       return bulk(
         tracks,
         // bulk() has just seen that the track is not indexed: no second look-up.
