@@ -8,6 +8,7 @@ const AREAS = {
   audio: async () => (await import("../../bench/audio.js")).runAudioBench(),
   features: async () => (await import("../../bench/features.js")).runFeaturesBench(),
   classifier: async () => (await import("../../bench/classifier.js")).runClassifierBench(),
+  pretrained: async () => (await import("../../bench/pretrained.js")).runPretrainedBench(),
   spotify: async () => (await import("../../bench/spotify.js")).runSpotifyBench(),
   catalog: async () => (await import("../../bench/catalog.js")).runCatalogBench(),
   bot: async () => (await import("../../bench/bot.js")).runBotBench(),
