@@ -81,7 +81,7 @@ export async function runPretrainedBench(): Promise<void> {
   const { tf, backend } = await loadTf();
   const onTfjs = await musicnnOnTfjs(tf, path.join(MODELS_SOURCE_DIR, "musicnn", "MSD_musicnn.h5"));
   const batch = new Float32Array(MUSICNN_PATCHES * 187 * 96);
-  patches.musicnn.forEach((p, i) => batch.set(p, i * p.length));
+  for (const [i, p] of patches.musicnn.entries()) batch.set(p, i * p.length);
 
   console.log(
     `one 30 s clip: ${MUSICNN_PATCHES} musicnn patches, ${YAMNET_PATCHES} YAMNet patches; ${RUNS} runs each`,
