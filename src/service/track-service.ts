@@ -101,6 +101,27 @@ export function fileTrackId(bytes: Uint8Array): string {
   return `file:${createHash("sha256").update(bytes).digest("hex").slice(0, 24)}`;
 }
 
+/**
+ * Refuses, in words for any front end, a query that names no single track. Front ends call it
+ * before spending anything on the request; find() calls it too.
+ */
+export function checkTrackQuery(query: TrackQuery): void {
+  const link = query.link?.trim();
+  if (link) {
+    const kind = parseSpotifyLink(link)?.kind;
+    if (kind !== undefined && kind !== "track") {
+      throw new UserFacingError("not-a-track", "That link is an album or playlist, not a single track.");
+    }
+    return;
+  }
+  if (!query.artist?.trim() && !query.song?.trim()) {
+    throw new UserFacingError(
+      "empty-query",
+      "Tell me an artist and a song, or paste a Spotify or Deezer link.",
+    );
+  }
+}
+
 export function createTrackService(deps: TrackServiceDeps): TrackService {
   const logger = deps.logger ?? rootLog.child({ module: "service" });
   const { catalog, analyzer } = deps;
@@ -113,14 +134,7 @@ export function createTrackService(deps: TrackServiceDeps): TrackService {
 
   /** A pasted link: Spotify links need Spotify access, Deezer links are answered by Deezer. */
   async function findLink(link: string): Promise<Track> {
-    const spotifyLink = parseSpotifyLink(link);
-    if (spotifyLink && !deps.spotify) throw new UserFacingError("no-spotify", NO_SPOTIFY_ACCESS);
-    if (spotifyLink && spotifyLink.kind !== "track") {
-      throw new UserFacingError(
-        "not-a-track",
-        "That link is an album or playlist; use /index to add all of it.",
-      );
-    }
+    if (parseSpotifyLink(link) && !deps.spotify) throw new UserFacingError("no-spotify", NO_SPOTIFY_ACCESS);
     if (deps.deezer && parseDeezerLink(link) !== undefined) return deps.deezer.track(link);
     return finder().track(link);
   }
@@ -242,12 +256,11 @@ export function createTrackService(deps: TrackServiceDeps): TrackService {
     searchSource: (deps.spotify ?? deps.deezer)?.name,
 
     async find(query) {
+      checkTrackQuery(query);
       const link = query.link?.trim();
       if (link) return findLink(link);
       const artist = query.artist?.trim() ?? "";
       const song = query.song?.trim() ?? "";
-      if (!artist && !song)
-        throw new UserFacingError("empty-query", "Tell me an artist and a song, or paste a link.");
       const [best] = await finder().search(artist, song);
       if (!best) {
         throw new UserFacingError("not-found", `I couldn't find “${song || artist}” on ${finder().name}.`);
