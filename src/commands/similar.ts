@@ -6,12 +6,13 @@ import {
   SlashCommandBuilder,
 } from "discord.js";
 import type { TrackRecord } from "../catalog/index.js";
-import type { CommandContext } from "../discord/index.js";
+import type { CommandContext, Replyable } from "../discord/index.js";
 import { answerSlowly, cut, genreColorNumber, genreLabel, inert, type ReplyBody } from "../discord/index.js";
 import { UserFacingError } from "../errors.js";
 import type { Track } from "../spotify/index.js";
 import { trackPage } from "./genre-reply.js";
-import { checkQuery, readTrackQuery, suggestSongs, withTrackOptions } from "./track-options.js";
+import { checkSource, hear, type TrackSource } from "./message-track.js";
+import { readTrackQuery, suggestSongs, withTrackOptions } from "./track-options.js";
 
 /** Below this many other tracks a neighbour list says more about the catalog than the song. */
 const MIN_OTHER_TRACKS = 2;
@@ -24,12 +25,32 @@ export const data = withTrackOptions(
 ).addBooleanOption((o) => o.setName("same_genre").setDescription("Only tracks of the same top genre"));
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
-  const query = readTrackQuery(interaction);
-  checkQuery(query);
   const sameGenre = interaction.options.getBoolean("same_genre") ?? false;
-  await answerSlowly(interaction, ctx, { ephemeral: false, cooldown: "similar", queued: true }, async () =>
-    similarTo(await recordOf(await ctx.service.find(query), ctx), sameGenre, ctx),
+  await answerSimilar(
+    interaction,
+    ctx,
+    { query: readTrackQuery(interaction) },
+    { sameGenre, ephemeral: false },
   );
+}
+
+/** The /similar answer for any way of naming a track (slash command, context menu). */
+export async function answerSimilar(
+  interaction: Replyable,
+  ctx: CommandContext,
+  source: TrackSource,
+  options: { sameGenre: boolean; ephemeral: boolean },
+): Promise<void> {
+  checkSource(source, ctx);
+  const { sameGenre, ephemeral } = options;
+  await answerSlowly(interaction, ctx, { ephemeral, cooldown: "similar", queued: true }, async () => {
+    // A named track already in the catalog is not heard again; a file is hashed and looked up by hear().
+    const record =
+      "query" in source
+        ? await recordOf(await ctx.service.find(source.query), ctx)
+        : (await hear(source, ctx)).record;
+    return similarTo(record, sameGenre, ctx);
+  });
 }
 
 export const autocomplete = suggestSongs;

@@ -242,6 +242,45 @@ export class FakeDiscord extends EventEmitter {
     });
   }
 
+  /**
+   * A member right-clicks a message → Apps → `name`: a message context-menu command (interaction
+   * type 2, data.type 3) carrying the whole message in `resolved.messages`, as Discord sends it
+   * without any privileged intent.
+   */
+  dispatchMessageCommand(
+    name: string,
+    message: { content?: string; attachments?: MemberUpload[]; author?: FakeUser },
+    as: { user?: FakeUser; permissions?: bigint } = {},
+  ): FakeInteraction {
+    const id = snowflake();
+    const target = {
+      id,
+      type: 0,
+      channel_id: this.guild.channelId,
+      guild_id: this.guild.id,
+      author: message.author ?? this.member("sharer"),
+      content: message.content ?? "",
+      timestamp: new Date(this.clock.now() - 60_000).toISOString(),
+      edited_timestamp: null,
+      tts: false,
+      mention_everyone: false,
+      mentions: [],
+      mention_roles: [],
+      attachments: (message.attachments ?? []).map((file) => this.upload(file)),
+      embeds: [],
+      components: [],
+      pinned: false,
+      flags: 0,
+    };
+    return this.dispatchInteraction(InteractionType.ApplicationCommand, as, {
+      id: this.commandId(name),
+      name,
+      type: ApplicationCommandType.Message,
+      target_id: id,
+      resolved: { messages: { [id]: target } },
+    });
+  }
+
   /** A member types into an autocomplete option; `focused` names the option being typed. */
   dispatchAutocomplete(
     name: string,
