@@ -10,6 +10,8 @@ import { FakeDiscord } from "./fakes/discord/index.js";
 
 /** `npm run deploy-commands`: what it registers, where, and what it says when Discord refuses. */
 
+const ALL_NAMES = ["genre", "similar", "index", "forget", "help", "Genre of this track", "Similar tracks"];
+
 let fake: FakeDiscord;
 beforeAll(async () => {
   fake = await FakeDiscord.start();
@@ -26,8 +28,8 @@ describe("registerCommands", () => {
       clientId: fake.applicationId,
       api: fake.apiUrl,
     });
-    expect(result).toEqual({ scope: "global", names: ["genre", "similar", "index", "help"] });
-    expect(fake.commands.global.map((c) => c.name)).toEqual(["genre", "similar", "index", "help"]);
+    expect(result).toEqual({ scope: "global", names: ALL_NAMES });
+    expect(fake.commands.global.map((c) => c.name)).toEqual(ALL_NAMES);
     const put = fake.requests.find((r) => r.method === "PUT");
     expect(put?.route).toBe(`/applications/${fake.applicationId}/commands`);
   });

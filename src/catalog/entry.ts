@@ -26,6 +26,7 @@ export interface Entry {
   /** probabilities[i] belongs to label i of the codec; NaN when the record lacks that label. */
   probabilities: number[];
   indexedAt: string;
+  heardIn: Record<string, string> | undefined;
 }
 
 const spotifyTrackUrl = (id: string) => `https://open.spotify.com/track/${id}`;
@@ -75,6 +76,7 @@ export class EntryCodec {
       topGenre: this.#share(record.topGenre),
       probabilities,
       indexedAt: record.indexedAt,
+      heardIn: record.heardIn,
     };
   }
 
@@ -98,6 +100,7 @@ export class EntryCodec {
     const spotifyUrl = entry.spotifyUrlFromId ? spotifyTrackUrl(entry.id) : entry.otherSpotifyUrl;
     if (spotifyUrl !== undefined) record.spotifyUrl = spotifyUrl;
     if (entry.deezerUrl !== undefined) record.deezerUrl = entry.deezerUrl;
+    if (entry.heardIn !== undefined) record.heardIn = { ...entry.heardIn };
     if (entry.isrc !== undefined) record.isrc = entry.isrc;
     if (entry.album !== undefined) record.album = entry.album;
     if (entry.artworkUrl !== undefined) record.artworkUrl = entry.artworkUrl;

@@ -16,6 +16,7 @@ export interface TrackStore {
   /** For logs, e.g. "sqlite data/genrebot.sqlite". */
   readonly description: string;
   set(id: string, value: string): Promise<void>;
+  delete(id: string): Promise<void>;
   get(id: string): Promise<string | undefined>;
   /** Every stored [id, value], streamed page by page, for loading the index at start-up. */
   entries(): AsyncGenerator<[string, unknown]>;
@@ -111,6 +112,9 @@ async function openSqlite(file: string): Promise<TrackStore> {
     async set(id, value) {
       await keyv.set(id, value);
     },
+    async delete(id) {
+      await keyv.delete(id);
+    },
     get: (id) => keyv.get(id),
     entries: () => sqliteEntries(adapter),
     async count() {
@@ -202,6 +206,9 @@ async function openRedis(url: string, { logger, timeoutMs }: StoreOptions): Prom
     description: `redis ${redactUrl(url)}`,
     async set(id, value) {
       await keyv.set(id, value);
+    },
+    async delete(id) {
+      await keyv.delete(id);
     },
     get: (id) => keyv.get(id),
     entries: () => keyvEntries(keyv),

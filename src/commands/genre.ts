@@ -33,7 +33,7 @@ export async function answerGenre(
 ): Promise<void> {
   checkSource(source, ctx);
   await answerSlowly(interaction, ctx, { ephemeral, cooldown: "genre", queued: true }, async () => {
-    const result = await hear(source, ctx);
+    const result = await hear(source, ctx, interaction.guildId ?? undefined);
     return genreReply(result, await ctx.charts.render(result.analysis));
   });
 }

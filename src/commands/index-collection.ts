@@ -71,8 +71,13 @@ async function runJob(
       link,
       (p) => message.update(progressLine(p)),
       ctx.shutdown,
+      interaction.guildId ?? undefined,
     );
-    summary = finalLine(result, ctx.service.catalogSize(), ctx.shutdown.aborted);
+    summary = finalLine(
+      result,
+      ctx.service.catalogSize(interaction.guildId ?? undefined),
+      ctx.shutdown.aborted,
+    );
   } catch (error) {
     if (!(error instanceof UserFacingError)) ctx.logger.error({ err: error }, "/index failed");
     summary = errorContent(error);
@@ -94,6 +99,6 @@ function finalLine(p: IndexProgress, catalogSize: number, stopped: boolean): str
     : `Done: ${p.done}/${p.total} tracks`;
   return [
     `${head} — ${p.indexed} newly indexed, ${p.skipped} already there, ${p.withoutPreview} without preview, ${p.failed} failed.`,
-    `The catalog now holds ${catalogSize} tracks. Try /similar!`,
+    `This server's catalog now holds ${catalogSize} tracks. Try /similar!`,
   ].join("\n");
 }

@@ -1,4 +1,5 @@
 import type { Command } from "../discord/index.js";
+import * as forget from "./forget.js";
 import * as genre from "./genre.js";
 import * as genreOfMessage from "./genre-of-message.js";
 import * as help from "./help.js";
@@ -14,6 +15,7 @@ export const COMMANDS: readonly Command[] = [
   genre,
   similar,
   indexCollection,
+  forget,
   help,
   genreOfMessage,
   similarOfMessage,

@@ -41,11 +41,18 @@ export function checkSource(source: TrackSource, ctx: CommandContext): void {
   else checkQuery(source.query);
 }
 
-/** Finds and analyses the track (or downloads and analyses the file), remembering it in the catalog. */
-export async function hear(source: TrackSource, ctx: CommandContext): Promise<AnalyzedTrack> {
+/**
+ * Finds and analyses the track (or downloads and analyses the file), remembering it in the catalog
+ * as heard in `server` (the Discord guild the request came from).
+ */
+export async function hear(
+  source: TrackSource,
+  ctx: CommandContext,
+  server: string | undefined,
+): Promise<AnalyzedTrack> {
   if ("file" in source) {
     const bytes = await downloadAttachment(source.file, ctx.attachments);
-    return ctx.service.analyzeFile(bytes, source.file.name);
+    return ctx.service.analyzeFile(bytes, source.file.name, server);
   }
-  return ctx.service.analyzeTrack(await ctx.service.find(source.query));
+  return ctx.service.analyzeTrack(await ctx.service.find(source.query), server);
 }

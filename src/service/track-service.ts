@@ -45,17 +45,28 @@ export interface TrackService {
   /** The track behind a catalog id (a Spotify id or `deezer:<n>`), looked up again. */
   findById(id: string): Promise<Track>;
   /** Track → preview → analysis (worker pool) → catalog. */
-  analyzeTrack(track: Track): Promise<AnalyzedTrack>;
+  /** `server`: the Discord guild the request came from; the track joins that server's catalog. */
+  analyzeTrack(track: Track, server?: string): Promise<AnalyzedTrack>;
   /** An uploaded or local audio file → analysis → catalog, keyed by a hash of its bytes. */
-  analyzeFile(bytes: Uint8Array, fileName: string): Promise<AnalyzedTrack>;
+  analyzeFile(bytes: Uint8Array, fileName: string, server?: string): Promise<AnalyzedTrack>;
+  /** Notes that `server` heard an indexed track (answered without analysing it again). */
+  hearIn(record: TrackRecord, server: string | undefined): Promise<void>;
+  /** The server forgets one track (the record is deleted once no server has it); see Catalog.forget. */
+  forget(id: string, server: string): Promise<"not-heard" | "forgotten" | "deleted">;
+  /** The server forgets every track it heard; returns how many. */
+  forgetServer(server: string): Promise<number>;
   /** The catalog's record of a track analysed by the current model, so /similar need not hear it again. */
   lookup(id: string): Promise<TrackRecord | undefined>;
-  similar(record: TrackRecord, options: { k: number; sameGenre?: boolean }): Neighbour[];
-  catalogSize(): number;
+  /** `server`: only tracks that server heard; the whole catalog when absent. */
+  similar(record: TrackRecord, options: { k: number; sameGenre?: boolean; server?: string }): Neighbour[];
+  catalogSize(server?: string): number;
+  /** The catalog itself, for read-only statistics. */
+  readonly catalog: Catalog;
   indexCollection(
     link: string,
     onProgress?: (progress: IndexProgress) => void,
     signal?: AbortSignal,
+    server?: string,
   ): Promise<IndexProgress>;
   indexFiles(
     paths: string[],
@@ -149,9 +160,9 @@ export function createTrackService(deps: TrackServiceDeps): TrackService {
   }
 
   /** Saves the record; a store outage downgrades to "shown but not remembered" rather than failing the reply. */
-  async function remember(record: TrackRecord): Promise<boolean> {
+  async function remember(record: TrackRecord, server: string | undefined): Promise<boolean> {
     try {
-      await catalog.put(record);
+      await catalog.put(record, { heardIn: server });
       return true;
     } catch (error) {
       if (!(error instanceof StoreUnavailableError)) throw error;
@@ -161,7 +172,7 @@ export function createTrackService(deps: TrackServiceDeps): TrackService {
   }
 
   /** `reused`: whether the catalog already held this track (callers that looked pass what they saw). */
-  async function hearTrack(track: Track, reused: boolean): Promise<AnalyzedTrack> {
+  async function hearTrack(track: Track, reused: boolean, server?: string): Promise<AnalyzedTrack> {
     if (!deps.previews)
       throw new UserFacingError("previews-off", "Preview downloads are not configured here.");
     const preview = await deps.previews.resolve(track);
@@ -180,7 +191,7 @@ export function createTrackService(deps: TrackServiceDeps): TrackService {
       },
       analysis,
     );
-    return { record, analysis, track, saved: await remember(record), reused };
+    return { record, analysis, track, saved: await remember(record, server), reused };
   }
 
   async function hearFile(
@@ -188,20 +199,21 @@ export function createTrackService(deps: TrackServiceDeps): TrackService {
     fileName: string,
     id: string,
     reused: boolean,
+    server?: string,
   ): Promise<AnalyzedTrack> {
     const analysis = await analyzer.analyze(bytes);
     const title = path.basename(fileName, path.extname(fileName)) || fileName;
     const record = toRecord({ id, title, artists: [], previewSource: "upload" }, analysis);
-    return { record, analysis, saved: await remember(record), reused };
+    return { record, analysis, saved: await remember(record, server), reused };
   }
 
-  async function analyzeTrack(track: Track): Promise<AnalyzedTrack> {
-    return hearTrack(track, await isIndexed(track.id));
+  async function analyzeTrack(track: Track, server?: string): Promise<AnalyzedTrack> {
+    return hearTrack(track, await isIndexed(track.id), server);
   }
 
-  async function analyzeFile(bytes: Uint8Array, fileName: string): Promise<AnalyzedTrack> {
+  async function analyzeFile(bytes: Uint8Array, fileName: string, server?: string): Promise<AnalyzedTrack> {
     const id = fileTrackId(bytes);
-    return hearFile(bytes, fileName, id, await isIndexed(id));
+    return hearFile(bytes, fileName, id, await isIndexed(id), server);
   }
 
   /**
@@ -214,6 +226,7 @@ export function createTrackService(deps: TrackServiceDeps): TrackService {
     prepare: (item: T) => Promise<{ id: string; run: () => Promise<unknown> }>,
     onProgress?: (progress: IndexProgress) => void,
     signal?: AbortSignal,
+    server?: string,
   ): Promise<IndexProgress> {
     const progress: IndexProgress = {
       done: 0,
@@ -227,8 +240,11 @@ export function createTrackService(deps: TrackServiceDeps): TrackService {
     const runOne = async (item: T) => {
       try {
         const { id, run } = await prepare(item);
-        if (await isIndexed(id)) progress.skipped++;
-        else {
+        if (await isIndexed(id)) {
+          // Already analysed (perhaps for another server): this server has now heard it too.
+          if (server !== undefined) await catalog.hear(id, server);
+          progress.skipped++;
+        } else {
           await run();
           progress.indexed++;
         }
@@ -285,22 +301,37 @@ export function createTrackService(deps: TrackServiceDeps): TrackService {
     analyzeFile,
     lookup,
 
+    async hearIn(record, server) {
+      if (server === undefined) return;
+      try {
+        await catalog.hear(record.id, server);
+      } catch (error) {
+        if (!(error instanceof StoreUnavailableError)) throw error;
+        logger.warn({ id: record.id }, "store unavailable: server not recorded");
+      }
+    },
+
+    forget: (id, server) => catalog.forget(id, server),
+    forgetServer: (server) => catalog.forgetServer(server),
+
     similar(record, options) {
       return catalog.similar(record, options);
     },
 
-    catalogSize() {
-      return catalog.size();
+    catalogSize(server) {
+      return catalog.size(server);
     },
+    catalog,
 
-    async indexCollection(link, onProgress, signal) {
+    async indexCollection(link, onProgress, signal, server) {
       const { tracks } = await finder().collection(link);
       return bulk(
         tracks,
         // bulk() has just seen that the track is not indexed: no second look-up.
-        async (track) => ({ id: track.id, run: () => hearTrack(track, false) }),
+        async (track) => ({ id: track.id, run: () => hearTrack(track, false, server) }),
         onProgress,
         signal,
+        server,
       );
     },
 
