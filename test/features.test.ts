@@ -169,7 +169,7 @@ describe("parity with librosa on whole clips", async () => {
   it("matches librosa on a stratified quarter of Emotify (80 MP3s through decodeAudio)", {
     timeout: 900_000,
   }, async () => {
-    // Every 4th clip of each genre: the full 320 run in `genrebot bench features`.
+    // Every 4th clip of each genre: the full 320 run in `npm run bench features`.
     const rows = (await readReferenceTable(path.join(EMOTIFY, "librosa_reference.csv"))).filter(
       (row) => Number.parseInt(path.basename(row.clip), 10) % 4 === 1,
     );
