@@ -12,7 +12,6 @@ import { type Analysis, analyzeAudio } from "../src/classifier/index.js";
 import { COMMANDS } from "../src/commands/index.js";
 import { startBot } from "../src/discord/bot.js";
 import { genreLabel } from "../src/discord/charts/genre-colors.js";
-import { registerCommands } from "../src/discord/register-commands.js";
 import { UserFacingError } from "../src/errors.js";
 import { type BotHarness, clipSongs, SILENT_SONG, startBotHarness } from "./fakes/discord/harness.js";
 import { ADMIN_PERMISSIONS, type FakeInteraction } from "./fakes/discord/index.js";
@@ -53,13 +52,7 @@ beforeAll(async () => {
     ],
     limits: LIMITS,
   });
-  await registerCommands({
-    commands: COMMANDS,
-    token: h.fake.token,
-    clientId: h.fake.applicationId,
-    guildId: h.fake.guild.id,
-    api: h.fake.apiUrl,
-  });
+  await h.registerCommands();
 }, 120_000);
 
 // Acknowledgement latency is measured in `npm run bench bot`, not printed here.
