@@ -52,6 +52,7 @@ beforeAll(async () => {
       },
     ],
     limits: LIMITS,
+    extendedQuota: true,
   });
   await registerCommands({
     token: h.fake.token,
@@ -341,7 +342,9 @@ describe("/similar", () => {
       "An index job is already running in this server — wait for it to finish.",
     );
 
-    const summary = await h.fake.waitForReply(job, (m) => m.content.startsWith("Done"), 170_000);
+    // Progress goes to a channel message: the reply could only be edited for 15 minutes.
+    expect((await h.fake.waitForReply(job)).content).toMatch(/^Indexing — progress and the summary follow/);
+    const summary = await h.fake.waitForChannelMessage((m) => m.content.startsWith("Done"), 170_000);
     const total = PLAYLIST_SONGS.length + 1;
     expect(summary.content).toMatch(
       new RegExp(
@@ -349,7 +352,11 @@ describe("/similar", () => {
       ),
     );
     expect(job.followUps).toEqual([]);
-    const progress = job.edits.map((e) => e.message.content).filter((c) => c.startsWith("Indexed"));
+    expect(job.edits).toHaveLength(1);
+    expect(summary.allowed_mentions).toEqual({ parse: [] });
+    expect(h.fake.channelMessages).toHaveLength(1);
+    const progress = h.fake.channelHistory.map((m) => m.content).filter((c) => c.startsWith("Indexed"));
+    expect(progress.length).toBeGreaterThan(0);
     for (const line of progress)
       expect(line).toMatch(/^Indexed \d+\/\d+( · \d+ without preview)?( · \d+ failed)?$/);
     expect(h.service.catalogSize()).toBeGreaterThanOrEqual(PLAYLIST_SONGS.length);
