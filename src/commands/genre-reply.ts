@@ -1,7 +1,6 @@
 import { ActionRowBuilder, AttachmentBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder } from "discord.js";
-import { genreColorNumber, genreLabel } from "../charts/genre-colors.js";
-import type { ReplyBody } from "../discord/respond.js";
-import { cut, inert } from "../discord/text.js";
+import type { ReplyBody } from "../discord/index.js";
+import { cut, genreColorNumber, genreLabel, inert } from "../discord/index.js";
 import type { AnalyzedTrack } from "../service/index.js";
 
 export const CHART_FILE = "genre.png";

@@ -5,13 +5,11 @@ import {
   PermissionFlagsBits,
   SlashCommandBuilder,
 } from "discord.js";
-import { errorContent, NO_MENTIONS, replyPrivately, showError } from "../discord/respond.js";
-import { cut } from "../discord/text.js";
-import { throttled } from "../discord/throttle.js";
+import type { CommandContext } from "../discord/index.js";
+import { cut, errorContent, NO_MENTIONS, replyPrivately, showError, throttled } from "../discord/index.js";
 import { UserFacingError } from "../errors.js";
 import type { IndexProgress } from "../service/index.js";
 import { parseSpotifyLink } from "../spotify/index.js";
-import type { CommandContext } from "./types.js";
 
 /**
  * `/index`: adds every track of a Spotify playlist or album to the catalog, for members who may
