@@ -114,14 +114,6 @@ export function addFakeSpotify(https: FakeHttps, options: FakeSpotifyOptions): F
           paging(items(sub === "items" ? "item" : "track"), offset, limit, href),
         );
       }
-      const owner = {
-        display_name: "Listening Room",
-        external_urls: { spotify: "https://open.spotify.com/user/listeningroom" },
-        href: `${API}/users/listeningroom`,
-        id: "listeningroom",
-        type: "user",
-        uri: "spotify:user:listeningroom",
-      };
       return sendJson(response, 200, {
         collaborative: false,
         description: "",
@@ -130,7 +122,7 @@ export function addFakeSpotify(https: FakeHttps, options: FakeSpotifyOptions): F
         id,
         images: [],
         name: playlist.name,
-        owner,
+        owner: { ...PLAYLIST_OWNER, display_name: "Listening Room" },
         public: true,
         snapshot_id: "AAAAAQ",
         type: "playlist",
@@ -156,6 +148,12 @@ export function addFakeSpotify(https: FakeHttps, options: FakeSpotifyOptions): F
       }
       return sendJson(response, 200, {
         ...albumObject({ id, name: album.name, releaseDate: album.releaseDate }),
+        total_tracks: tracks.length,
+        copyrights: [{ text: `℗ ${album.releaseDate.slice(0, 4)} Fake Records`, type: "P" }],
+        external_ids: { upc: "00000000000" },
+        genres: [],
+        label: "Fake Records",
+        popularity: 40,
         tracks: paging(tracks, 0, 50, href),
       });
     }
@@ -217,9 +215,22 @@ function artistObject(name: string) {
   };
 }
 
+/** The user who owns (and filled) every fake playlist: never the app's, which has none. */
+const PLAYLIST_OWNER = {
+  external_urls: { spotify: "https://open.spotify.com/user/listeningroom" },
+  href: `${API}/users/listeningroom`,
+  id: "listeningroom",
+  type: "user",
+  uri: "spotify:user:listeningroom",
+};
+
+/** Where every fake track and album is available (Spotify lists ISO countries). */
+const MARKETS = ["GB", "US", "DE", "FR", "SE"];
+
 function albumObject(album: FakeSpotifyTrack["album"]) {
   return {
     album_type: "album",
+    available_markets: MARKETS,
     artists: [],
     external_urls: { spotify: `https://open.spotify.com/album/${album.id}` },
     href: `${API}/albums/${album.id}`,
@@ -272,7 +283,7 @@ function playlistItem(
   byId: Map<string, FakeSpotifyTrack>,
   key: "item" | "track",
 ) {
-  const base = { added_at: "2024-01-01T00:00:00Z", added_by: null, is_local: false, primary_color: null };
+  const base = { added_at: "2024-01-01T00:00:00Z", added_by: PLAYLIST_OWNER, is_local: false };
   if (typeof entry === "string") {
     const track = byId.get(entry);
     if (!track) throw new Error(`fake playlist names unknown track ${entry}`);
@@ -295,16 +306,44 @@ function playlistItem(
     };
   }
   const id = entry.episode;
+  const showId = "38bS44xjbVVZ3No3ByF1dJ";
+  const images = [{ url: `https://i.scdn.co/image/${id}`, height: 640, width: 640 }];
+  const text = { description: "An episode", html_description: "<p>An episode</p>", explicit: false };
   return {
     ...base,
     [key]: {
-      id,
-      name: `Episode ${id}`,
-      type: "episode",
-      episode: true,
-      track: false,
-      uri: `spotify:episode:${id}`,
+      ...text,
+      audio_preview_url: null,
       duration_ms: 60_000,
+      external_urls: { spotify: `https://open.spotify.com/episode/${id}` },
+      href: `${API}/episodes/${id}`,
+      id,
+      images,
+      is_externally_hosted: false,
+      is_playable: true,
+      languages: ["en"],
+      name: `Episode ${id}`,
+      release_date: "2024-01-01",
+      release_date_precision: "day",
+      type: "episode",
+      uri: `spotify:episode:${id}`,
+      show: {
+        ...text,
+        available_markets: MARKETS,
+        copyrights: [],
+        external_urls: { spotify: `https://open.spotify.com/show/${showId}` },
+        href: `${API}/shows/${showId}`,
+        id: showId,
+        images,
+        is_externally_hosted: false,
+        languages: ["en"],
+        media_type: "audio",
+        name: "A Podcast",
+        publisher: "Fake Pods",
+        total_episodes: 1,
+        type: "show",
+        uri: `spotify:show:${showId}`,
+      },
     },
   };
 }
