@@ -12,5 +12,5 @@ export {
   type ReplyBody,
   replyPrivately,
 } from "./respond.js";
-export { cut, inert, TEXT_LIMITS, type TextKind } from "./text.js";
+export { cut, EMBED_TOTAL_LIMIT, inert, TEXT_LIMITS, type TextKind } from "./text.js";
 export { throttled } from "./throttle.js";

@@ -148,6 +148,8 @@ export class FakeDiscord extends EventEmitter {
   readonly clock: FakeClock;
   /** Ordinary messages the bot posted in the guild's channel (not interaction responses). */
   readonly channelMessages: StoredMessage[] = [];
+  /** Every state of every channel message, oldest first (posts and edits). */
+  readonly channelHistory: StoredMessage[] = [];
   botPermissions: bigint;
   private readonly server: Server;
   private readonly wss: WebSocketServer;
@@ -681,6 +683,13 @@ export class FakeDiscord extends EventEmitter {
         handle: ([channelId], body) => this.channelMessage(channelId ?? "", body),
       },
       {
+        method: "PATCH",
+        pattern: /^\/channels\/(\d+)\/messages\/(\d+)$/,
+        auth: true,
+        handle: ([channelId, messageId], body) =>
+          this.editChannelMessage(channelId ?? "", messageId ?? "", body),
+      },
+      {
         method: "POST",
         pattern: /^\/webhooks\/(\d+)\/([^/]+)$/,
         auth: false,
@@ -777,8 +786,21 @@ export class FakeDiscord extends EventEmitter {
     if ((this.botPermissions & needed) !== needed) return discordError(403, 50013, "Missing Permissions");
     const message = applyMessage(emptyMessage(channelId), body.json, body.files, this.attachmentUrl);
     this.channelMessages.push(message);
+    this.channelHistory.push(message);
     this.emit("channel-message");
     return { status: 200, json: this.apiMessage(message) };
+  }
+
+  private editChannelMessage(channelId: string, messageId: string, body: Parsed): Reply {
+    const index = this.channelMessages.findIndex((m) => m.id === messageId && m.channel_id === channelId);
+    const current = this.channelMessages[index];
+    if (!current) return discordError(404, 10008, "Unknown Message");
+    const next = applyMessage(current, body.json, body.files, this.attachmentUrl);
+    next.edited_timestamp = new Date(this.clock.now()).toISOString();
+    this.channelMessages[index] = next;
+    this.channelHistory.push(next);
+    this.emit("channel-message");
+    return { status: 200, json: this.apiMessage(next) };
   }
 
   private interactionByToken(
