@@ -157,6 +157,42 @@ describe.each([
   });
 });
 
+describe("server statistics", () => {
+  it("count genres overall and by month, and find the exact closest pair, cached until the server changes", async () => {
+    const catalog = await openCatalog({
+      storeUrl: `sqlite://${path.join(dir, "stats.sqlite")}`,
+      modelVersion: MODEL,
+      logger: quiet,
+    });
+    opened.push(catalog);
+    const rng = seededRandom(11);
+    const tracks = Array.from({ length: 40 }, (_, n) =>
+      syntheticRecord(100 + n, randomUnitVector(DIMS, rng), {
+        heardIn: { [A]: new Date(Date.UTC(2026, n % 3, 5)).toISOString() },
+      }),
+    );
+    for (const track of tracks) await catalog.put(track);
+    await catalog.put(onlyB, { heardIn: B });
+    const stats = catalog.stats(A);
+    expect(stats.tracks).toBe(40);
+    expect(stats.genres.reduce((sum, g) => sum + g.count, 0)).toBe(40);
+    expect(stats.months.map((m) => m.month)).toEqual(["2026-01", "2026-02", "2026-03"]);
+    // Brute force over every pair of A's tracks.
+    let best = { score: -2, ids: [] as string[] };
+    for (const [i, x] of tracks.entries()) {
+      for (const y of tracks.slice(i + 1)) {
+        const score = x.embedding.reduce((sum, v, d) => sum + v * (y.embedding[d] ?? 0), 0);
+        if (score > best.score) best = { score, ids: [x.id, y.id].sort() };
+      }
+    }
+    expect([stats.closest?.a.id, stats.closest?.b.id].sort()).toEqual(best.ids);
+    expect(stats.closest?.score).toBeCloseTo(best.score, 5);
+    expect(catalog.stats(A).closest).toBe(stats.closest);
+    await catalog.forget(best.ids[0] ?? "", A);
+    expect(catalog.stats(A).closest).not.toBe(stats.closest);
+  });
+});
+
 describe("per-server catalogs across processes (Redis)", () => {
   it("a deletion in one process leaves the other's index", async () => {
     const client = createClient({ url: redis.url });

@@ -10,7 +10,16 @@ import { FakeDiscord } from "./fakes/discord/index.js";
 
 /** `npm run deploy-commands`: what it registers, where, and what it says when Discord refuses. */
 
-const ALL_NAMES = ["genre", "similar", "index", "forget", "help", "Genre of this track", "Similar tracks"];
+const ALL_NAMES = [
+  "genre",
+  "similar",
+  "index",
+  "forget",
+  "stats",
+  "help",
+  "Genre of this track",
+  "Similar tracks",
+];
 
 let fake: FakeDiscord;
 beforeAll(async () => {

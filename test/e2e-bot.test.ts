@@ -86,6 +86,7 @@ describe("registration", () => {
       "help",
       "index",
       "similar",
+      "stats",
     ]);
     for (const name of ["index", "forget"]) {
       const command = commands.find((c) => c.name === name);

@@ -81,6 +81,23 @@ describe("two servers sharing one bot", () => {
     expect(embed.footer.text).toContain("4 tracks in the whole catalog");
   });
 
+  it("/stats: this server's track count, genre mix chart and its two most alike tracks", async () => {
+    const message = await reply("stats", {}, inServer());
+    const embed = message.embeds[0] as { title: string; description: string; image: { url: string } };
+    expect(embed.title).toBe("What this server listens to");
+    expect(embed.description).toMatch(
+      /^\*\*3\*\* tracks heard here\.\nMost frequent: .+\nMost alike: .+ · \*\*\d+%\*\* similar$/,
+    );
+    // The closest pair is two of this server's three tracks, never the other server's.
+    const { closest } = h.service.catalog.stats(h.fake.guild.id);
+    expect(
+      [closest?.a.id, closest?.b.id].every((id) => [ROCK, POP, CLASSICAL].some((s) => s.spotifyId === id)),
+    ).toBe(true);
+    expect(embed.description).toContain(closest?.a.title ?? "?");
+    expect(message.attachments[0]?.filename).toBe("stats.png");
+    expect([...(message.attachments[0]?.bytes.slice(0, 4) ?? [])]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+  });
+
   it("/forget is for Manage Server members only", async () => {
     const refused = await reply("forget track", { link: link(POP) }, inServer());
     expect(refused.content).toBe("Only members with the Manage Server permission can use /forget.");

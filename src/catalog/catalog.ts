@@ -4,6 +4,7 @@ import { type Logger, log } from "../log.js";
 import { StoreUnavailableError } from "./errors.js";
 import { MemoryIndex, type Neighbour, type SimilarOptions } from "./memory-index.js";
 import { decodeRecord, encodeRecord, type TrackRecord, validateRecord } from "./record.js";
+import { type ServerStats, ServerStatsCache } from "./server-stats.js";
 import { openStore, type TrackStore } from "./store.js";
 
 export interface Catalog {
@@ -28,6 +29,8 @@ export interface Catalog {
   /** The servers that heard a current track, with when each first did. */
   heardIn(id: string): Readonly<Record<string, string>> | undefined;
   topGenre(id: string): string | undefined;
+  /** What one server listens to: its track count, genre mix (overall and by month), closest pair. */
+  stats(server: string): ServerStats;
   /** The stored record, whatever model made it (check isCurrent); from memory when the store is down. */
   get(id: string): Promise<TrackRecord | undefined>;
   /** False for records analysed by another model version: they need re-analysis before comparison. */
@@ -69,6 +72,9 @@ export async function openCatalog(options: CatalogOptions): Promise<Catalog> {
   const progressEvery = options.progressEvery ?? DEFAULT_PROGRESS_EVERY;
   const store: TrackStore = await openStore(options.storeUrl, { logger, timeoutMs });
   const memory = new MemoryIndex(modelVersion);
+  const statsCache = new ServerStatsCache(memory);
+  const currentIdsOf = (server: string) =>
+    [...memory.idsOf(server)].filter((id) => memory.topGenre(id) !== undefined);
   let closed = false;
 
   /** Any store failure, including a slow one, becomes the friendly "not remembered" error. */
@@ -243,7 +249,8 @@ export async function openCatalog(options: CatalogOptions): Promise<Catalog> {
       return count;
     },
 
-    idsOf: (server) => [...memory.idsOf(server)].filter((id) => memory.topGenre(id) !== undefined),
+    idsOf: currentIdsOf,
+    stats: (server) => statsCache.stats(server, currentIdsOf(server)),
     heardIn: (id) => memory.heardIn(id),
     topGenre: (id) => memory.topGenre(id),
 

@@ -1,3 +1,4 @@
+import usearch from "usearch";
 import { type Entry, EntryCodec } from "./entry.js";
 import type { TrackRecord } from "./record.js";
 import { isSameRelease, sharesArtist } from "./release.js";
@@ -37,6 +38,8 @@ export class MemoryIndex {
   /** Every known record (current or stale) by the servers that heard it, for scoping and forgetting. */
   readonly #byServer = new Map<string, Set<string>>();
   readonly #serversOf = new Map<string, Readonly<Record<string, string>>>();
+  /** Bumped whenever a server's set of tracks (or one of them) changes, so summaries can be cached. */
+  readonly #serverVersions = new Map<string, number>();
   readonly #codec: EntryCodec;
 
   constructor(readonly modelVersion: string) {
@@ -85,7 +88,18 @@ export class MemoryIndex {
     return this.#entries.get(id)?.topGenre;
   }
 
+  /** Changes whenever the server's tracks change. */
+  versionOf(server: string): number {
+    return this.#serverVersions.get(server) ?? 0;
+  }
+
   #setServers(id: string, heardIn: Readonly<Record<string, string>> | undefined): void {
+    for (const server of new Set([
+      ...Object.keys(this.#serversOf.get(id) ?? {}),
+      ...Object.keys(heardIn ?? {}),
+    ])) {
+      this.#serverVersions.set(server, this.versionOf(server) + 1);
+    }
     for (const server of Object.keys(this.#serversOf.get(id) ?? {})) {
       const ids = this.#byServer.get(server);
       ids?.delete(id);
@@ -105,6 +119,42 @@ export class MemoryIndex {
       }
       ids.add(id);
     }
+  }
+
+  /**
+   * The two most alike tracks (different songs) among `ids`, by exact cosine similarity: one batched
+   * SIMD all-pairs search (usearch) over their vectors. Quadratic in ids.length, so callers cache it.
+   */
+  closestPair(ids: readonly string[]): { a: TrackRecord; b: TrackRecord; score: number } | undefined {
+    const dims = this.#vectors.dims;
+    const live = ids.filter((id) => this.#entries.has(id));
+    if (dims === undefined || live.length < 2) return undefined;
+    const matrix = new Float32Array(live.length * dims);
+    live.forEach((id, row) => {
+      const vector = this.#vectors.vector(id);
+      if (vector) matrix.set(vector, row * dims);
+    });
+    // Room for the track itself and a few other releases of it.
+    const count = Math.min(live.length, 6);
+    const matches = usearch.exactSearch(matrix, matrix, dims, count, usearch.MetricKind.IP, 0);
+    if (!(matches instanceof usearch.BatchMatches))
+      throw new Error("usearch returned one result for a batch");
+    let best: { a: string; b: string; score: number } | undefined;
+    for (let row = 0; row < live.length; row++) {
+      const id = live[row] as string;
+      const entry = this.#entries.get(id);
+      for (let j = 0; j < count; j++) {
+        const other = live[Number(matches.keys[row * count + j])];
+        const otherEntry = other === undefined ? undefined : this.#entries.get(other);
+        if (!entry || !otherEntry || other === id || isSameRelease(entry, otherEntry)) continue;
+        const score = this.#vectors.dot(other as string, matrix.subarray(row * dims, (row + 1) * dims)) ?? 0;
+        if (!best || score > best.score) best = { a: id, b: other as string, score };
+        break;
+      }
+    }
+    const a = best && this.get(best.a);
+    const b = best && this.get(best.b);
+    return best && a && b ? { a, b, score: best.score } : undefined;
   }
 
   /** Drops a record that was deleted from the store. */

@@ -6,6 +6,7 @@ import * as help from "./help.js";
 import * as indexCollection from "./index-collection.js";
 import * as similar from "./similar.js";
 import * as similarOfMessage from "./similar-of-message.js";
+import * as stats from "./stats.js";
 
 /**
  * Every slash command and message context-menu entry the bot registers and answers; each file
@@ -16,6 +17,7 @@ export const COMMANDS: readonly Command[] = [
   similar,
   indexCollection,
   forget,
+  stats,
   help,
   genreOfMessage,
   similarOfMessage,
