@@ -51,6 +51,7 @@ beforeAll(async () => {
       },
     ],
     limits: LIMITS,
+    extendedQuota: true,
   });
   await h.registerCommands();
 }, 120_000);
@@ -183,9 +184,9 @@ describe("/genre", () => {
     );
     const reply = await h.fake.waitForReply(sent);
     const title = (reply.embeds[0] as { title: string }).title;
-    expect(title).toContain("\\*\\*@everyone\\*\\*");
-    // The masked link can't form: its opening bracket is escaped.
-    expect(title).toContain("\\[click]");
+    expect(title).toContain("\\*\\*@\u200beveryone\\*\\*");
+    // The masked link can't form: both brackets are escaped.
+    expect(title).toContain("\\[click\\]");
     expect(reply.allowed_mentions).toEqual({ parse: [] });
   });
 
@@ -328,7 +329,9 @@ describe("/similar", () => {
       "An index job is already running in this server — wait for it to finish.",
     );
 
-    const summary = await h.fake.waitForReply(job, (m) => m.content.startsWith("Done"), 170_000);
+    // Progress goes to a channel message: the reply could only be edited for 15 minutes.
+    expect((await h.fake.waitForReply(job)).content).toMatch(/^Indexing — progress and the summary follow/);
+    const summary = await h.fake.waitForChannelMessage((m) => m.content.startsWith("Done"), 170_000);
     const total = PLAYLIST_SONGS.length + 1;
     expect(summary.content).toMatch(
       new RegExp(
@@ -336,7 +339,11 @@ describe("/similar", () => {
       ),
     );
     expect(job.followUps).toEqual([]);
-    const progress = job.edits.map((e) => e.message.content).filter((c) => c.startsWith("Indexed"));
+    expect(job.edits).toHaveLength(1);
+    expect(summary.allowed_mentions).toEqual({ parse: [] });
+    expect(h.fake.channelMessages).toHaveLength(1);
+    const progress = h.fake.channelHistory.map((m) => m.content).filter((c) => c.startsWith("Indexed"));
+    expect(progress.length).toBeGreaterThan(0);
     for (const line of progress)
       expect(line).toMatch(/^Indexed \d+\/\d+( · \d+ without preview)?( · \d+ failed)?$/);
     expect(h.service.catalogSize()).toBeGreaterThanOrEqual(PLAYLIST_SONGS.length);
@@ -417,6 +424,13 @@ describe("load", () => {
     const replies = await Promise.all(sent.map((s) => h.fake.waitForReply(s, () => true, 280_000)));
     for (const reply of replies) expect(reply.attachments[0]?.filename).toBe("genre.png");
   }, 300_000);
+});
+
+describe("conformance", () => {
+  it("Discord would have accepted every request the bot made (schemas, limits, deadlines)", () => {
+    expect(h.fake.requests.length).toBeGreaterThan(50);
+    expect(h.fake.refused).toEqual([]);
+  });
 });
 
 describe("startBot failures", () => {

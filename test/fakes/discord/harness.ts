@@ -74,6 +74,11 @@ export interface BotHarness {
 export async function startBotHarness(options: {
   songs: FakeSong[];
   playlists?: Array<{ id: string; name: string; entries: string[] }>;
+  albums?: Array<{ id: string; name: string; trackIds: string[] }>;
+  /** Spotify app in Extended Quota Mode (playlists readable); default: Development Mode. */
+  extendedQuota?: boolean;
+  /** What the bot may do in the channel (default: everything a member may, plus Manage Server). */
+  botPermissions?: bigint;
   limits?: Partial<BotLimits>;
   poolSize?: number;
   /** Default: a fresh SQLite file in a temp dir. */
@@ -81,9 +86,16 @@ export async function startBotHarness(options: {
 }): Promise<BotHarness> {
   const logger = createLogger(process.env.TEST_LOG_LEVEL ?? "silent");
   const dir = mkdtempSync(path.join(tmpdir(), "genrebot-e2e-"));
-  const internet = await startFakeInternet({ songs: options.songs, playlists: options.playlists ?? [] });
+  const internet = await startFakeInternet({
+    songs: options.songs,
+    playlists: options.playlists ?? [],
+    albums: options.albums ?? [],
+    extendedQuota: options.extendedQuota ?? false,
+  });
   const restoreHttps = internet.installGlobalHttpsAgent();
-  const fake = await FakeDiscord.start();
+  const fake = await FakeDiscord.start(
+    options.botPermissions === undefined ? {} : { botPermissions: options.botPermissions },
+  );
   const config = readConfig(
     {
       DISCORD_TOKEN: fake.token,
