@@ -12,7 +12,6 @@ import { type Analysis, analyzeAudio } from "../src/classifier/index.js";
 import { COMMANDS } from "../src/commands/index.js";
 import { startBot } from "../src/discord/bot.js";
 import { genreLabel } from "../src/discord/charts/genre-colors.js";
-import { registerCommands } from "../src/discord/register-commands.js";
 import { UserFacingError } from "../src/errors.js";
 import { type BotHarness, clipSongs, SILENT_SONG, startBotHarness } from "./fakes/discord/harness.js";
 import { ADMIN_PERMISSIONS, type FakeInteraction } from "./fakes/discord/index.js";
@@ -55,13 +54,7 @@ beforeAll(async () => {
     limits: LIMITS,
     extendedQuota: true,
   });
-  await registerCommands({
-    commands: COMMANDS,
-    token: h.fake.token,
-    clientId: h.fake.applicationId,
-    guildId: h.fake.guild.id,
-    api: h.fake.apiUrl,
-  });
+  await h.register();
 }, 120_000);
 
 afterAll(async () => {
