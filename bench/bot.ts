@@ -30,7 +30,7 @@ export async function runBotBench(): Promise<void> {
     limits: { cooldownSeconds: 0, maxRunning: 4, maxWaiting: CONCURRENT },
   });
   try {
-    await h.register();
+    await h.registerCommands();
     // Warm-up: workers load the model, Spotify issues its token.
     const warm = h.fake.dispatchCommand("genre", { link: `spotify:track:${songs[0]?.spotifyId}` });
     await h.fake.waitForReply(warm);

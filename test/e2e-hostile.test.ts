@@ -107,7 +107,7 @@ beforeAll(async () => {
     // No progress throttling beyond Discord's own needs: the tests wait on the job, not the clock.
     limits: { progressIntervalMs: 500 },
   });
-  await h.register();
+  await h.registerCommands();
 }, 120_000);
 
 afterAll(async () => {

@@ -15,7 +15,7 @@ let h: BotHarness;
 beforeAll(async () => {
   redis = await startPrivateRedis();
   h = await startBotHarness({ songs: SONGS, storeUrl: redis.url });
-  await h.register();
+  await h.registerCommands();
 }, 120_000);
 
 afterAll(async () => {

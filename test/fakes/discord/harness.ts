@@ -5,7 +5,7 @@ import { COMMANDS } from "../../../src/commands/index.js";
 import { readConfig } from "../../../src/config.js";
 import { type RunningBot, startBot } from "../../../src/discord/bot.js";
 import type { BotLimits } from "../../../src/discord/command.js";
-import { registerCommands } from "../../../src/discord/register-commands.js";
+import { type Registration, registerCommands } from "../../../src/discord/register-commands.js";
 import { createLogger, type Logger } from "../../../src/log.js";
 import type { TrackService } from "../../../src/service/index.js";
 import { openServices } from "../../../src/service/open.js";
@@ -67,7 +67,7 @@ export interface BotHarness {
   modelDir: string;
   logger: Logger;
   /** Registers the bot's commands in the fake guild, as `npm run deploy-commands` does. */
-  register(): Promise<void>;
+  registerCommands(): Promise<Registration>;
   close(): Promise<void>;
 }
 
@@ -149,15 +149,14 @@ export async function startBotHarness(options: {
     service: services.service,
     modelDir: config.modelDir,
     logger,
-    async register() {
-      await registerCommands({
+    registerCommands: () =>
+      registerCommands({
         commands: COMMANDS,
         token: fake.token,
         clientId: fake.applicationId,
         guildId: fake.guild.id,
         api: fake.apiUrl,
-      });
-    },
+      }),
     async close() {
       await bot.stop();
       await cleanUp();
