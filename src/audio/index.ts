@@ -1,12 +1,12 @@
 import { decodeToMono } from "./decode.js";
 import { AudioError } from "./error.js";
-import { headerDurationSeconds } from "./header-duration.js";
-import { type AudioLimits, checkDuration, checkSize, DEFAULT_AUDIO_LIMITS, tooLong } from "./limits.js";
+import { headerShape } from "./header-shape.js";
+import { type AudioLimits, checkDuration, checkShape, checkSize, DEFAULT_AUDIO_LIMITS } from "./limits.js";
 import { resample } from "./resample.js";
 import { ACCEPTED_FORMATS, sniff } from "./sniff.js";
 
 export { AudioError } from "./error.js";
-export { type AudioLimits, DEFAULT_AUDIO_LIMITS } from "./limits.js";
+export { type AudioLimits, DEFAULT_AUDIO_LIMITS, tooLarge } from "./limits.js";
 export { resample } from "./resample.js";
 
 /** The rate librosa loads at by default, and so the rate every model feature is computed at. */
@@ -42,8 +42,9 @@ export async function decodeAudio(bytes: Uint8Array, limits?: Partial<AudioLimit
     throw new AudioError("unsupported-format", `That file is ${what}. I can listen to ${ACCEPTED_FORMATS}.`);
   }
 
-  const claimed = headerDurationSeconds(bytes, sniffed.format, sniffed.dataStart);
-  if (claimed !== undefined && claimed > effective.maxSeconds) throw tooLong(claimed, effective);
+  // What the file may cost is decided from its header before any decoder allocates anything.
+  const claimed = headerShape(bytes, sniffed.format, sniffed.dataStart);
+  if (claimed) checkShape(claimed, effective);
 
   const { samples, sampleRate } = await decodeToMono(bytes, sniffed.format, effective);
   const durationSeconds = samples.length / sampleRate;

@@ -54,8 +54,9 @@ export async function analyzeAudio(
   bytes: Uint8Array,
   options: { modelDir?: string } = {},
 ): Promise<Analysis> {
-  const model = await cachedGenreModel(options.modelDir);
+  // Decode first: a file refused for its size or shape never costs a model load.
   const audio = await decodeAudio(bytes);
+  const model = await cachedGenreModel(options.modelDir);
   const frames = analyzeFrames(audio.samples);
   const features = summarizeFrames(frames, FEATURE_NAMES);
   // A name the extractor does not know is left out here and reported as missing by the scaler.

@@ -1,8 +1,8 @@
-import { readFile } from "node:fs/promises";
 import type { Neighbour, TrackRecord } from "../catalog/index.js";
 import { StoreUnavailableError } from "../catalog/index.js";
+import { readInputFile } from "../classifier/input-file.js";
 import { loadDotEnv, readConfig } from "../config.js";
-import { UsageError, UserFacingError } from "../errors.js";
+import { UsageError } from "../errors.js";
 import type { AnalyzedTrack } from "../service/index.js";
 import { parseSpotifyLink } from "../spotify/index.js";
 
@@ -70,17 +70,12 @@ export async function run(args: string[]): Promise<number> {
 
 async function readAudioFile(file: string): Promise<Uint8Array> {
   try {
-    return new Uint8Array(await readFile(file));
+    return await readInputFile(file);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") {
+    if ((error as { cause?: NodeJS.ErrnoException }).cause?.code === "ENOENT") {
       throw new UsageError(`${file} is neither an existing audio file nor a Spotify track link.`);
     }
-    throw new UserFacingError(
-      "unreadable-file",
-      code === "EISDIR" ? `${file} is a folder, not a file.` : `${file} could not be read.`,
-      { cause: error },
-    );
+    throw error;
   }
 }
 

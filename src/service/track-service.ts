@@ -1,9 +1,8 @@
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Catalog, Neighbour, TrackRecord } from "../catalog/index.js";
 import { StoreUnavailableError } from "../catalog/index.js";
-import type { Analysis, AnalyzerPool } from "../classifier/index.js";
+import { type Analysis, type AnalyzerPool, readInputFile } from "../classifier/index.js";
 import { UserFacingError } from "../errors.js";
 import { type Logger, log as rootLog } from "../log.js";
 import type { PreviewResolver, SpotifyClient, Track } from "../spotify/index.js";
@@ -262,7 +261,7 @@ export function createTrackService(deps: TrackServiceDeps): TrackService {
 
     async indexFiles(paths, onProgress, signal) {
       const prepare = async (file: string) => {
-        const bytes = new Uint8Array(await readFile(file));
+        const bytes = await readInputFile(file);
         const id = fileTrackId(bytes);
         return { id, run: () => hearFile(bytes, file, id, false) };
       };

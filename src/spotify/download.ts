@@ -1,5 +1,6 @@
 import { type Dispatcher, getGlobalDispatcher, request } from "undici";
 import { UserFacingError } from "../errors.js";
+import { OverCapError, readCapped } from "../read-capped.js";
 import { Semaphore } from "../semaphore.js";
 import { type HostKind, isAllowedHost, PROVIDER_NAMES, type Provider } from "./hosts.js";
 import {
@@ -213,7 +214,7 @@ async function requestOnce(
     }
     const declared = Number(headers["content-length"]);
     if (declared > maxBytes) throw tooLarge(name, maxBytes);
-    return { bytes: await readCapped(body, maxBytes, name) };
+    return { bytes: await readBody(body, maxBytes, name) };
   } finally {
     clearTimeout(timer);
     // An unread or partly read body holds the connection; destroying it aborts the transfer, and
@@ -222,25 +223,17 @@ async function requestOnce(
   }
 }
 
-async function readCapped(
+async function readBody(
   body: Dispatcher.ResponseData["body"],
   maxBytes: number,
   name: string,
 ): Promise<Uint8Array> {
-  const chunks: Buffer[] = [];
-  let received = 0;
   try {
-    for await (const chunk of body) {
-      const buffer = chunk as Buffer;
-      received += buffer.length;
-      if (received > maxBytes) throw tooLarge(name, maxBytes);
-      chunks.push(buffer);
-    }
+    return await readCapped(body, maxBytes);
   } catch (error) {
-    if (error instanceof UserFacingError) throw error;
+    if (error instanceof OverCapError) throw tooLarge(name, maxBytes);
     throw new TransientError(`${name}: ${describe(error)}`, undefined, { cause: error });
   }
-  return new Uint8Array(Buffer.concat(chunks, received));
 }
 
 function tooLarge(name: string, maxBytes: number): UserFacingError {
