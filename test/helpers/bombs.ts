@@ -82,7 +82,8 @@ export function constantFlac(o: ConstantFlacOptions): Uint8Array {
 function utf8Number(n: number): number[] {
   if (n < 0x80) return [n];
   if (n < 0x800) return [0xc0 | (n >> 6), 0x80 | (n & 0x3f)];
-  return [0xe0 | (n >> 12), 0x80 | ((n >> 6) & 0x3f), 0x80 | (n & 0x3f)];
+  if (n < 0x10000) return [0xe0 | (n >> 12), 0x80 | ((n >> 6) & 0x3f), 0x80 | (n & 0x3f)];
+  return [0xf0 | (n >> 18), 0x80 | ((n >> 12) & 0x3f), 0x80 | ((n >> 6) & 0x3f), 0x80 | (n & 0x3f)];
 }
 
 /**
