@@ -1,6 +1,5 @@
-import { decodeAudio } from "../audio/index.js";
-import { extractFeatures, FEATURE_NAMES } from "../classifier/features/index.js";
-import { readInputFile, UnreadableFileError } from "../classifier/input-file.js";
+import { decodeAudio, readInputFile, UnreadableFileError } from "../audio/index.js";
+import { extractFeatures, FEATURE_NAMES } from "../classifier/index.js";
 import { UsageError, UserFacingError, userMessage } from "../errors.js";
 import { log } from "../log.js";
 

@@ -1,6 +1,6 @@
+import { readInputFile } from "../audio/index.js";
 import type { Neighbour, TrackRecord } from "../catalog/index.js";
 import { StoreUnavailableError } from "../catalog/index.js";
-import { readInputFile } from "../classifier/input-file.js";
 import { loadDotEnv, readConfig } from "../config.js";
 import { UsageError } from "../errors.js";
 import type { AnalyzedTrack } from "../service/index.js";
@@ -52,7 +52,7 @@ export async function run(args: string[]): Promise<number> {
 
   loadDotEnv();
   const config = readConfig(process.env, link ? ["spotify"] : []);
-  const { openServices } = await import("../service/open.js");
+  const { openServices } = await import("../service/index.js");
   const services = await openServices(config, { needsSpotify: link !== undefined });
   const { service } = services;
   try {

@@ -1,7 +1,7 @@
 import { type Dispatcher, getGlobalDispatcher, request } from "undici";
 import { UserFacingError } from "../errors.js";
-import { OverCapError, readCapped } from "../read-capped.js";
-import { Semaphore } from "../semaphore.js";
+import { OverCapError, readCapped } from "../lib/read-capped.js";
+import { Semaphore } from "../lib/semaphore.js";
 import { type HostKind, isAllowedHost, PROVIDER_NAMES, type Provider } from "./hosts.js";
 import {
   DEFAULT_RETRY_POLICY,

@@ -1,7 +1,7 @@
 import { createReadStream } from "node:fs";
-import { DEFAULT_AUDIO_LIMITS, tooLarge } from "../audio/index.js";
 import { UserFacingError } from "../errors.js";
-import { OverCapError, readCapped } from "../read-capped.js";
+import { OverCapError, readCapped } from "../lib/read-capped.js";
+import { DEFAULT_AUDIO_LIMITS, tooLarge } from "./limits.js";
 
 /** A file named on the command line that can't be read; `reason` says why without naming it. */
 export class UnreadableFileError extends UserFacingError {
