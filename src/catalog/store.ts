@@ -14,6 +14,12 @@ import type { Logger } from "../log.js";
 export interface TrackStore {
   /** For logs, e.g. "sqlite data/genrebot.sqlite". */
   readonly description: string;
+  /**
+   * The longest a healthy store may take over one write (SQLite waits this long for another
+   * process's lock): the catalog never gives up on a write sooner, or it would call a write that
+   * then lands "failed", or one that then fails "saved".
+   */
+  readonly longestWaitMs: number;
   set(id: string, value: string): Promise<void>;
   get(id: string): Promise<string | undefined>;
   /** Every stored [id, value], streamed page by page, for loading the index at start-up. */
@@ -115,6 +121,7 @@ async function openSqlite(file: string): Promise<TrackStore> {
   const keyv = passThroughKeyv(adapter, true);
   return {
     description: `sqlite ${file}`,
+    longestWaitMs: SQLITE_BUSY_MS,
     async set(id, value) {
       await keyv.set(id, value);
     },
@@ -207,6 +214,7 @@ async function openRedis(url: string, { logger, timeoutMs }: StoreOptions): Prom
 
   return {
     description: `redis ${redactUrl(url)}`,
+    longestWaitMs: 0,
     async set(id, value) {
       await keyv.set(id, value);
     },

@@ -2,6 +2,7 @@ import { decodeAudio } from "../audio/index.js";
 import { DEFAULT_MODEL_DIR } from "../config.js";
 import { analyzeFrames, FEATURE_NAMES, isFeatureName, summarizeFrames } from "./features/index.js";
 import { type GenreModel, loadGenreModel } from "./model/store.js";
+import { assertAudible } from "./not-music.js";
 import type { Analysis, TimelineWindow } from "./types.js";
 
 export const TIMELINE_WINDOW_SECONDS = 10;
@@ -56,6 +57,7 @@ export async function analyzeAudio(
 ): Promise<Analysis> {
   // Decode first: a file refused for its size or shape never costs a model load.
   const audio = await decodeAudio(bytes);
+  assertAudible(audio.samples);
   const model = await cachedGenreModel(options.modelDir);
   const frames = analyzeFrames(audio.samples);
   const features = summarizeFrames(frames, FEATURE_NAMES);

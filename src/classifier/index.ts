@@ -5,6 +5,7 @@ export { buildNetwork, type NetworkConfig, runNetwork, trainNetwork } from "./mo
 export { seededRandom, shuffledIndices } from "./model/rng.js";
 export { applyScaler, type FeatureRecord, fitScaler, type Scaler } from "./model/scaler.js";
 export { loadGenreModel, saveGenreModel } from "./model/store.js";
+export { NotMusicError } from "./not-music.js";
 export { createAnalyzerPool } from "./pool.js";
 export { loadTf, type Tf } from "./tf.js";
 export type { Analysis, AnalyzerPool, GenreScore, TimelineWindow } from "./types.js";
