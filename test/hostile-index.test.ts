@@ -74,7 +74,7 @@ describe("a track counts as indexed only once the store confirmed it (item 6)", 
     try {
       const folder = clipFolder("killed-redis", 12);
       const run = spawnGenrebot(["index", folder], { STORE_URL: redis.url });
-      await run.waitFor(/3\/12 tracks/);
+      await run.waitFor(/indexing tracks: ([3-9]|1[0-2])\/12/);
       await redis.kill();
       await new Promise((resolve) => setTimeout(resolve, 1500));
       await redis.start();
@@ -96,7 +96,7 @@ describe("a track counts as indexed only once the store confirmed it (item 6)", 
     await storedCount(url); // creates the file and its table, as a bot already running would have
     const folder = clipFolder("locked-sqlite", 12);
     const run = spawnGenrebot(["index", folder], { STORE_URL: url });
-    await run.waitFor(/1\/12 tracks/);
+    await run.waitFor(/indexing tracks: ([1-9]|1[0-2])\/12/);
     const other = new sqlite3.Database(file);
     await new Promise<void>((resolve, reject) =>
       other.exec("BEGIN EXCLUSIVE", (e) => (e ? reject(e) : resolve())),

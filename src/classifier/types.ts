@@ -10,6 +10,33 @@ export interface TimelineWindow {
   genres: GenreScore[];
 }
 
+/** One of musicnn's 50 Million Song Dataset tags with its probability. */
+export interface TagScore {
+  tag: string;
+  probability: number;
+}
+
+/**
+ * YAMNet's judgement of the clip: clip-mean scores of AudioSet's "Music", "Speech" and "Silence"
+ * classes, and whether that makes it music.
+ */
+export interface MusicJudgement {
+  isMusic: boolean;
+  music: number;
+  speech: number;
+  silence: number;
+}
+
+/** What the pretrained networks hear in one 3 s patch (the timeline can draw these). */
+export interface PatchPicture {
+  startSeconds: number;
+  endSeconds: number;
+  /** musicnn's five likeliest tags in this patch. */
+  tags: TagScore[];
+  /** YAMNet's mean "Music" score over its 0.96 s patches centred in this one. */
+  music: number;
+}
+
 export interface Analysis {
   /** Every label of the model, highest probability first; probabilities sum to 1. */
   genres: GenreScore[];

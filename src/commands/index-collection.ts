@@ -5,7 +5,7 @@ import {
   SlashCommandBuilder,
 } from "discord.js";
 import type { CommandContext } from "../discord/index.js";
-import { NO_MENTIONS, replyPrivately, showError, throttled } from "../discord/index.js";
+import { NO_MENTIONS, replyPrivately, throttled } from "../discord/index.js";
 import { UserFacingError, userMessage } from "../errors.js";
 import { type IndexProgress, notSavedSentence } from "../service/index.js";
 import { parseSpotifyLink } from "../spotify/index.js";
@@ -34,12 +34,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
   const parsed = parseSpotifyLink(link);
   if (!parsed || parsed.kind === "track") {
     const hint = parsed ? " For one track, use /genre." : "";
-    await showError(
-      interaction,
-      ctx,
-      new UserFacingError("not-a-collection", `That isn't a Spotify playlist or album link.${hint}`),
-    );
-    return;
+    throw new UserFacingError("not-a-collection", `That isn't a Spotify playlist or album link.${hint}`);
   }
   const guildId = interaction.guildId;
   if (ctx.indexJobs.has(guildId)) {
