@@ -3,6 +3,7 @@ import { UserFacingError } from "../errors.js";
 import { OverCapError, readCapped } from "../lib/read-capped.js";
 import { Semaphore } from "../lib/semaphore.js";
 import { type HostKind, isAllowedHost, PROVIDER_NAMES, type Provider } from "./hosts.js";
+import { NotPublicAddressError } from "./public-only.js";
 import {
   DEFAULT_RETRY_POLICY,
   parseRetryAfter,
@@ -188,6 +189,14 @@ async function requestOnce(
     });
   } catch (error) {
     clearTimeout(timer);
+    const notPublic = [error, (error as Error).cause].find((e) => e instanceof NotPublicAddressError);
+    if (notPublic) {
+      throw new UserFacingError(
+        "address-not-public",
+        `${name}'s file is on a private network address, so genrebot did not download it.`,
+        { cause: notPublic },
+      );
+    }
     throw new TransientError(`${name}: ${describe(error)}`, undefined, { cause: error });
   }
   const { statusCode, headers, body } = response;
