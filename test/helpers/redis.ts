@@ -51,6 +51,8 @@ export interface PrivateRedisOptions {
    * AOF nor snapshots, so a kill loses everything: what the catalog warns about at start-up.
    */
   persistence?: "aof" | "none";
+  /** Disable CONFIG, as managed Redis services do. */
+  forbidConfig?: boolean;
 }
 
 export async function startPrivateRedis(options: PrivateRedisOptions = {}): Promise<PrivateRedis> {
@@ -62,6 +64,7 @@ export async function startPrivateRedis(options: PrivateRedisOptions = {}): Prom
   async function start(): Promise<void> {
     const args = ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", ""];
     const appendonly = options.persistence === "none" ? "no" : "yes";
+    if (options.forbidConfig) args.push("--rename-command", "CONFIG", "");
     const proc = spawn("redis-server", [...args, "--appendonly", appendonly], {
       stdio: ["ignore", "pipe", "pipe"],
     });
