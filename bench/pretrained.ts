@@ -100,6 +100,26 @@ export async function runPretrainedBench(): Promise<void> {
   );
   line("YAMNet, onnxruntime-node (1 thread, batch 8)", await measure(() => runYamnet(patches.yamnet)));
 
+  for (const mode of ["direct", "pool"] as const) {
+    const out = execFileSync(
+      process.execPath,
+      ["--import", "tsx", path.join(import.meta.dirname, "analyzer-rss.ts"), mode],
+      {
+        cwd: path.resolve(import.meta.dirname, ".."),
+        env: { ...process.env, LOG_LEVEL: "warn" },
+      },
+    );
+    const { base, peak, final } = JSON.parse(out.toString().trim().split("\n").at(-1) ?? "{}") as Record<
+      string,
+      number
+    >;
+    const mb = (bytes = 0) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
+    console.log(
+      mode === "direct"
+        ? `analyzeAudio in a fresh process, 8 clips: RSS before ${mb(base)}, peak ${mb(peak)}, after ${mb(final)}`
+        : `pool of 2 workers in a fresh process, 8 clips: RSS before ${mb(base)}, peak ${mb(peak)} (per worker ≈ ${mb(((peak ?? 0) - (base ?? 0)) / 2)} above the base)`,
+    );
+  }
   for (const size of [1, MUSICNN_PATCHES]) {
     console.log(
       `musicnn alone in a fresh process, batch ${String(size).padStart(2)}: RSS ${musicnnRss(size).toFixed(0)} MB`,

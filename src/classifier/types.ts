@@ -17,11 +17,12 @@ export interface TagScore {
 }
 
 /**
- * YAMNet's judgement of the clip: clip-mean scores of AudioSet's "Music", "Speech" and "Silence"
- * classes, and whether that makes it music.
+ * YAMNet's judgement of the clip: the share of its 0.96 s patches that hear music, the clip-mean
+ * scores of AudioSet's "Music", "Speech" and "Silence" classes, and whether that makes it music.
  */
 export interface MusicJudgement {
   isMusic: boolean;
+  musicShare: number;
   music: number;
   speech: number;
   silence: number;
@@ -42,6 +43,12 @@ export interface Analysis {
   genres: GenreScore[];
   /** 10 s windows with a 5 s hop over the clip. */
   timeline: TimelineWindow[];
+  /** musicnn's 50 MSD tags for the whole clip (mean over its 3 s patches), highest first. */
+  tags: TagScore[];
+  /** YAMNet's judgement; analyzeAudio refuses a clip that is not music, so this one is. */
+  music: MusicJudgement;
+  /** What the networks hear in each 3 s patch, in order. */
+  patches: PatchPicture[];
   /** The model's penultimate layer, L2-normalised: compare tracks by cosine similarity. */
   embedding: Float32Array;
   modelVersion: string;
