@@ -38,7 +38,7 @@ export async function runHostileBench(): Promise<void> {
       );
     }
 
-    // Bombs first, then a real clip: the peak is what the bombs cost a pool plus one real analysis.
+    // A real clip first (worker started, networks loaded, as in a running bot), then the bombs.
     const pooled = await runMeasured([
       "--import",
       "tsx",
@@ -49,7 +49,10 @@ export async function runHostileBench(): Promise<void> {
     const results = pooled.stdout
       .trim()
       .split("\n")
-      .map((line) => JSON.parse(line) as { file: string; ok: boolean; ms: number; message?: string });
+      .map(
+        (line) =>
+          JSON.parse(line) as { file: string; ok: boolean; ms: number; rssMb: number; message?: string },
+      );
     console.log(`\nthrough a one-worker analyzer pool (warmed by one real clip first), per job:`);
     const warm = results[0];
     if (warm)
