@@ -6,8 +6,10 @@ import { resample } from "./resample.js";
 import { ACCEPTED_FORMATS, sniff } from "./sniff.js";
 
 export { AudioError } from "./error.js";
+export { type RealFft, realFft } from "./fft.js";
 export { type AudioLimits, DEFAULT_AUDIO_LIMITS } from "./limits.js";
 export { resample } from "./resample.js";
+export { loadWasm, reserve } from "./wasm.js";
 
 /** The rate librosa loads at by default, and so the rate every model feature is computed at. */
 export const MODEL_SAMPLE_RATE = 22050;

@@ -7,7 +7,10 @@ import wabt from "wabt";
  * file beside it that the bot loads. `npm run build:wasm` rewrites them; a test checks that the
  * committed binaries are exactly what their sources assemble to.
  */
-export const WASM_SOURCES = [path.resolve(import.meta.dirname, "../classifier/features/median.wat")] as const;
+export const WASM_SOURCES = [
+  path.resolve(import.meta.dirname, "../audio/fft.wat"),
+  path.resolve(import.meta.dirname, "../classifier/features/median.wat"),
+] as const;
 
 /** The binary wabt's wat2wasm makes of one .wat file (SIMD enabled, no names section). */
 export async function assemble(source: string): Promise<Uint8Array> {

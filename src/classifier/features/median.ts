@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { loadWasm, reserve } from "../../audio/index.js";
 
 /**
  * Sliding medians for scipy.ndimage.median_filter(mode="reflect") with an odd 1-D kernel, as
@@ -18,23 +18,6 @@ export function reflectIndex(i: number, n: number): number {
   return m < n ? m : period - 1 - m;
 }
 
-// TypeScript's ES libraries leave WebAssembly to the DOM library; these are the parts used here.
-declare global {
-  namespace WebAssembly {
-    class Module {
-      constructor(bytes: Uint8Array);
-    }
-    class Instance {
-      constructor(module: Module);
-      readonly exports: Record<string, unknown>;
-    }
-    interface Memory {
-      readonly buffer: ArrayBuffer;
-      grow(pages: number): number;
-    }
-  }
-}
-
 interface MedianModule {
   memory: WebAssembly.Memory;
   run(input: number, posStride: number, positions: number, out: number, outStride: number, k: number): void;
@@ -43,18 +26,13 @@ interface MedianModule {
 let instance: MedianModule | undefined;
 
 function medianModule(): MedianModule {
-  instance ??= new WebAssembly.Instance(
-    new WebAssembly.Module(readFileSync(new URL("./median.wasm", import.meta.url))),
-  ).exports as unknown as MedianModule;
+  instance ??= loadWasm<MedianModule>(new URL("./median.wasm", import.meta.url));
   return instance;
 }
 
 /** The module's memory as int32, grown to hold at least `int32s` values. */
 function memory(module: MedianModule, int32s: number): Int32Array {
-  const page = 65536;
-  const needed = Math.ceil((int32s * 4) / page) - module.memory.buffer.byteLength / page;
-  if (needed > 0) module.memory.grow(needed);
-  return new Int32Array(module.memory.buffer);
+  return new Int32Array(reserve(module.memory, int32s * 4));
 }
 
 const bits = (values: Float32Array) => new Int32Array(values.buffer, values.byteOffset, values.length);

@@ -1,4 +1,4 @@
-import { realFft } from "./fft.js";
+import { realFft } from "../../audio/index.js";
 
 /** The rate every feature is defined at: librosa's default sr, and what decodeAudio delivers. */
 export const SAMPLE_RATE = 22050;
@@ -47,43 +47,28 @@ export function stft(samples: Float32Array): Stft {
   const im = new Float32Array(nFrames * N_BINS);
   const fft = realFft(N_FFT);
   const frames = [new Float64Array(N_FFT), new Float64Array(N_FFT)] as const;
-  // Frames go through the FFT two at a time; an all-zero frame (digital silence) is skipped and
-  // keeps its exact zero spectrum, as in librosa, instead of picking up its partner's rounding.
-  const pending: number[] = [];
-  for (let t = 0; t < nFrames; t++) {
-    const frame = frames[pending.length] as Float64Array;
-    if (!windowedFrame(samples, t, frame)) continue;
-    pending.push(t);
-    if (pending.length === 2) {
-      fft.forwardPair(
-        frames[0],
-        frames[1],
-        re,
-        im,
-        (pending[0] as number) * N_BINS,
-        (pending[1] as number) * N_BINS,
-      );
-      pending.length = 0;
-    }
+  // Frames go through the FFT two at a time, one per SIMD lane.
+  for (let t = 0; t < nFrames; t += 2) {
+    windowedFrame(samples, t, frames[0]);
+    const pair = t + 1 < nFrames;
+    if (pair) windowedFrame(samples, t + 1, frames[1]);
+    fft.forwardPair(frames[0], pair ? frames[1] : undefined, re, im, t * N_BINS, (t + 1) * N_BINS);
   }
-  if (pending.length === 1) fft.forward(frames[0], re, im, (pending[0] as number) * N_BINS);
   return { nFrames, re, im };
 }
 
-/** Frame t of the zero-padded signal times the Hann window into `frame`; false if it is all zero. */
-function windowedFrame(samples: Float32Array, t: number, frame: Float64Array): boolean {
+/** Frame t of the zero-padded signal times the Hann window into `frame`. */
+function windowedFrame(samples: Float32Array, t: number, frame: Float64Array): void {
   const window = hannWindow(N_FFT);
   const start = t * HOP_LENGTH - N_FFT / 2;
-  const from = Math.max(0, -start);
-  const to = Math.min(N_FFT, samples.length - start);
-  frame.fill(0);
-  let any = false;
-  for (let n = from; n < to; n++) {
-    const x = (window[n] as number) * (samples[start + n] as number);
-    if (x !== 0) any = true;
-    frame[n] = x;
+  if (start >= 0 && start + N_FFT <= samples.length) {
+    for (let n = 0; n < N_FFT; n++) frame[n] = (window[n] as number) * (samples[start + n] as number);
+    return;
   }
-  return any;
+  for (let n = 0; n < N_FFT; n++) {
+    const i = start + n;
+    frame[n] = i >= 0 && i < samples.length ? (window[n] as number) * (samples[i] as number) : 0;
+  }
 }
 
 /** np.abs(D) rounded to float32, as librosa's magnitude spectrogram of a complex64 STFT. */
@@ -130,8 +115,7 @@ export function istft(spectrum: Stft, length: number, mask: Float32Array): Float
       maskedRe[i] = (re[cell] as number) * m;
       maskedIm[i] = (im[cell] as number) * m;
     }
-    if (count === 2) fft.inversePair(maskedRe, maskedIm, 0, N_BINS, frames[0], frames[1]);
-    else fft.inverse(maskedRe, maskedIm, 0, frames[0]);
+    fft.inversePair(maskedRe, maskedIm, 0, N_BINS, frames[0], count === 2 ? frames[1] : undefined);
     for (let j = 0; j < count; j++) {
       const frame = frames[j] as Float64Array;
       const start = (t + j) * HOP_LENGTH;

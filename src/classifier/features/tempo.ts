@@ -1,4 +1,4 @@
-import { realFft } from "./fft.js";
+import { realFft } from "../../audio/index.js";
 import { N_MELS } from "./mel.js";
 import { HOP_LENGTH, hannWindow, N_FFT, SAMPLE_RATE } from "./stft.js";
 
