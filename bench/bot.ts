@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
-import { renderGenreChart } from "../src/charts/genre-chart.js";
 import { analyzeAudio } from "../src/classifier/index.js";
+import { COMMANDS } from "../src/commands/index.js";
+import { renderGenreChart } from "../src/discord/charts/genre-chart.js";
 import { registerCommands } from "../src/discord/register-commands.js";
 import { clipSongs, startBotHarness } from "../test/fakes/discord/harness.js";
 
@@ -32,6 +33,7 @@ export async function runBotBench(): Promise<void> {
   });
   try {
     await registerCommands({
+      commands: COMMANDS,
       token: h.fake.token,
       clientId: h.fake.applicationId,
       guildId: h.fake.guild.id,

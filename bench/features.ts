@@ -8,7 +8,7 @@ import {
   readReferenceTable,
   sharedDataSigmas,
   summariseParity,
-} from "../src/classifier/features/parity.js";
+} from "../src/training/parity.js";
 
 const DATA = path.resolve(import.meta.dirname, "../../shared/data");
 const EMOTIFY = path.join(DATA, "emotify");

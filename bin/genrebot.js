@@ -6,4 +6,4 @@ import { register } from "tsx/esm/api";
 // At a terminal only warnings and errors are worth a log line; LOG_LEVEL=info shows the rest.
 process.env.LOG_LEVEL ??= "warn";
 register();
-await import("../src/cli.ts");
+await import("../src/cli/main.ts");

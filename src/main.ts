@@ -15,12 +15,14 @@ function configOrExit(): Config {
 }
 
 const config = configOrExit();
-const { openServices } = await import("./service/open.js");
-const { startBot } = await import("./discord/bot.js");
+const { openServices } = await import("./service/index.js");
+const { startBot } = await import("./discord/index.js");
+const { COMMANDS } = await import("./commands/index.js");
 
 const services = await openServices(config, { needsSpotify: true });
 try {
   await startBot({
+    commands: COMMANDS,
     config,
     service: services.service,
     spotify: services.spotify,

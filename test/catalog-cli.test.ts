@@ -2,7 +2,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:f
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import * as index from "../src/cli/index.js";
+import * as index from "../src/cli/index-command.js";
 import * as similar from "../src/cli/similar.js";
 import { DEFAULT_MODEL_DIR } from "../src/config.js";
 import { UsageError } from "../src/errors.js";

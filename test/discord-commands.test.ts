@@ -17,6 +17,7 @@ afterAll(async () => {
 describe("registerCommands", () => {
   it("registers every command globally when no guild is given", async () => {
     const result = await registerCommands({
+      commands: COMMANDS,
       token: fake.token,
       clientId: fake.applicationId,
       api: fake.apiUrl,
@@ -29,6 +30,7 @@ describe("registerCommands", () => {
 
   it("registers to one guild when DISCORD_GUILD_ID is set", async () => {
     const result = await registerCommands({
+      commands: COMMANDS,
       token: fake.token,
       clientId: fake.applicationId,
       guildId: fake.guild.id,
@@ -40,13 +42,19 @@ describe("registerCommands", () => {
 
   it("says the token was rejected on 401", async () => {
     await expect(
-      registerCommands({ token: "stale-token", clientId: fake.applicationId, api: fake.apiUrl }),
+      registerCommands({
+        commands: COMMANDS,
+        token: "stale-token",
+        clientId: fake.applicationId,
+        api: fake.apiUrl,
+      }),
     ).rejects.toThrow("Discord rejected DISCORD_TOKEN — reset it in the developer portal.");
   });
 
   it("points at the client id and invite scope when Discord refuses access", async () => {
     await expect(
       registerCommands({
+        commands: COMMANDS,
         token: fake.token,
         clientId: "123456789012345678",
         guildId: fake.guild.id,

@@ -8,9 +8,10 @@ import {
   PermissionFlagsBits,
 } from "discord.js";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { genreLabel } from "../src/charts/genre-colors.js";
 import { type Analysis, analyzeAudio } from "../src/classifier/index.js";
+import { COMMANDS } from "../src/commands/index.js";
 import { startBot } from "../src/discord/bot.js";
+import { genreLabel } from "../src/discord/charts/genre-colors.js";
 import { registerCommands } from "../src/discord/register-commands.js";
 import { UserFacingError } from "../src/errors.js";
 import { type BotHarness, clipSongs, SILENT_SONG, startBotHarness } from "./fakes/discord/harness.js";
@@ -54,6 +55,7 @@ beforeAll(async () => {
     limits: LIMITS,
   });
   await registerCommands({
+    commands: COMMANDS,
     token: h.fake.token,
     clientId: h.fake.applicationId,
     guildId: h.fake.guild.id,
@@ -441,6 +443,7 @@ describe("startBot failures", () => {
       });
     });
     const attempt = startBot({
+      commands: COMMANDS,
       config: { discord: { token: "x.y.z", clientId: "1", guildId: undefined } },
       service: h.service,
       logger: h.logger,
@@ -456,6 +459,7 @@ describe("startBot failures", () => {
 
   it("says the token was rejected when Discord answers 401", async () => {
     const attempt = startBot({
+      commands: COMMANDS,
       config: { discord: { token: "wrong-token", clientId: h.fake.applicationId, guildId: undefined } },
       service: h.service,
       logger: h.logger,

@@ -7,13 +7,6 @@ import { harmonicWaveform, hpssStats } from "../src/classifier/features/hpss.js"
 import { extractFeatures, FEATURE_NAMES, featureVector } from "../src/classifier/features/index.js";
 import { melSpectrogramDb } from "../src/classifier/features/mel.js";
 import { mfcc } from "../src/classifier/features/mfcc.js";
-import {
-  type ClipComparison,
-  readReferenceTable,
-  SIGMA_FEATURES,
-  sharedDataSigmas,
-  summariseParity,
-} from "../src/classifier/features/parity.js";
 import { rmsFrames } from "../src/classifier/features/rms.js";
 import { spectralShape } from "../src/classifier/features/spectral.js";
 import { magnitudeSpectrogram, powerSpectrogram, type Stft, stft } from "../src/classifier/features/stft.js";
@@ -22,6 +15,13 @@ import { estimateTuning } from "../src/classifier/features/tuning.js";
 import { zeroCrossingRate } from "../src/classifier/features/zcr.js";
 import { run as featuresCli } from "../src/cli/features.js";
 import { UsageError, UserFacingError } from "../src/errors.js";
+import {
+  type ClipComparison,
+  readReferenceTable,
+  SIGMA_FEATURES,
+  sharedDataSigmas,
+  summariseParity,
+} from "../src/training/parity.js";
 
 const DATA = path.resolve(import.meta.dirname, "../../shared/data");
 const GTZAN_AUDIO = path.join(DATA, "gtzan", "audio");

@@ -3,10 +3,10 @@ import type { Worker } from "node:worker_threads";
 import { AudioError } from "../audio/index.js";
 import { DEFAULT_MODEL_DIR } from "../config.js";
 import { UserFacingError } from "../errors.js";
+import { startTsWorker } from "../lib/ts-worker.js";
 import { log } from "../log.js";
 import { readModelVersion } from "./model/store.js";
 import type { JobRequest, SerialisedError, WorkerJob, WorkerMessage, WorkerReply } from "./pool-protocol.js";
-import { startTsWorker } from "./ts-worker.js";
 import type { Analysis, AnalyzerPool } from "./types.js";
 
 export interface AnalyzerPoolOptions {

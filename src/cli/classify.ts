@@ -1,12 +1,12 @@
-import { analyzeAudio } from "../classifier/analyze.js";
-import { parseCliArgs } from "../classifier/cli-args.js";
-import { readInputFile } from "../classifier/input-file.js";
-import type { Analysis, GenreScore } from "../classifier/types.js";
+import type { Analysis, GenreScore } from "../classifier/index.js";
+import { analyzeAudio } from "../classifier/index.js";
 import { loadDotEnv, readConfig } from "../config.js";
 import { UsageError } from "../errors.js";
 import type { TrackQuery } from "../service/index.js";
-import { openServices } from "../service/open.js";
+import { openServices } from "../service/index.js";
 import { parseSpotifyLink } from "../spotify/index.js";
+import { parseCliArgs } from "./cli-args.js";
+import { readInputFile } from "./input-file.js";
 
 const BAR_WIDTH = 24;
 const TOP_GENRES = 5;

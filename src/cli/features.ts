@@ -1,8 +1,8 @@
 import { decodeAudio } from "../audio/index.js";
-import { extractFeatures, FEATURE_NAMES } from "../classifier/features/index.js";
-import { readInputFile, UnreadableFileError } from "../classifier/input-file.js";
+import { extractFeatures, FEATURE_NAMES } from "../classifier/index.js";
 import { UsageError, UserFacingError, userMessage } from "../errors.js";
 import { log } from "../log.js";
+import { readInputFile, UnreadableFileError } from "./input-file.js";
 
 /**
  * `genrebot features <file…> [--json]`: the 57 librosa-equivalent features of each file, as a

@@ -52,7 +52,7 @@ export async function run(args: string[]): Promise<number> {
 
   loadDotEnv();
   const config = readConfig(process.env, link ? ["spotify"] : []);
-  const { openServices } = await import("../service/open.js");
+  const { openServices } = await import("../service/index.js");
   const services = await openServices(config, { needsSpotify: link !== undefined });
   const { service } = services;
   try {

@@ -1,6 +1,6 @@
 import { ActionRowBuilder, AttachmentBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder } from "discord.js";
-import { genreColorNumber, genreLabel } from "../charts/genre-colors.js";
-import type { ReplyBody } from "../discord/respond.js";
+import type { ReplyBody } from "../discord/index.js";
+import { genreColorNumber, genreLabel } from "../discord/index.js";
 import type { AnalyzedTrack } from "../service/index.js";
 import { safe, truncate } from "./text.js";
 

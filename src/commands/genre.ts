@@ -1,10 +1,9 @@
 import { type ChatInputCommandInteraction, SlashCommandBuilder } from "discord.js";
-import { checkUpload, downloadAttachment } from "../discord/attachments.js";
-import { answerSlowly, showError } from "../discord/respond.js";
+import type { CommandContext } from "../discord/index.js";
+import { answerSlowly, checkUpload, downloadAttachment, showError } from "../discord/index.js";
 import { UserFacingError } from "../errors.js";
 import { genreReply } from "./genre-reply.js";
 import { hasTrackQuery, readTrackQuery, suggestSongs, withTrackOptions } from "./track-options.js";
-import type { CommandContext } from "./types.js";
 
 /** `/genre`: which genre a song is, from its 30-second preview or a member's own recording. */
 export const data = withTrackOptions(

@@ -1,5 +1,5 @@
 import { type ChatInputCommandInteraction, SlashCommandBuilder } from "discord.js";
-import { replyPrivately } from "../discord/respond.js";
+import { replyPrivately } from "../discord/index.js";
 
 /** `/help`: what the bot does, in a few lines, to the member only. */
 export const data = new SlashCommandBuilder()

@@ -4,12 +4,11 @@ import {
   PermissionFlagsBits,
   SlashCommandBuilder,
 } from "discord.js";
-import { NO_MENTIONS, replyPrivately, showError } from "../discord/respond.js";
-import { throttled } from "../discord/throttle.js";
+import type { CommandContext } from "../discord/index.js";
+import { NO_MENTIONS, replyPrivately, showError, throttled } from "../discord/index.js";
 import { UserFacingError, userMessage } from "../errors.js";
 import type { IndexProgress } from "../service/index.js";
 import { parseSpotifyLink } from "../spotify/index.js";
-import type { CommandContext } from "./types.js";
 
 /**
  * `/index`: adds every track of a Spotify playlist or album to the catalog, for members who may

@@ -6,13 +6,12 @@ import {
   SlashCommandBuilder,
 } from "discord.js";
 import type { TrackRecord } from "../catalog/index.js";
-import { genreColorNumber, genreLabel } from "../charts/genre-colors.js";
-import { answerSlowly, type ReplyBody, showError } from "../discord/respond.js";
+import type { CommandContext } from "../discord/index.js";
+import { answerSlowly, genreColorNumber, genreLabel, type ReplyBody, showError } from "../discord/index.js";
 import { UserFacingError } from "../errors.js";
 import type { TrackQuery } from "../service/index.js";
 import { safe, truncate } from "./text.js";
 import { hasTrackQuery, readTrackQuery, suggestSongs, withTrackOptions } from "./track-options.js";
-import type { CommandContext } from "./types.js";
 
 /** Below this many other tracks a neighbour list says more about the catalog than the song. */
 const MIN_OTHER_TRACKS = 2;

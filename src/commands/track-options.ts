@@ -5,10 +5,10 @@ import type {
   SlashCommandBuilder,
   SlashCommandOptionsOnlyBuilder,
 } from "discord.js";
+import type { CommandContext } from "../discord/index.js";
 import type { TrackQuery } from "../service/index.js";
 import { parseSpotifyLink } from "../spotify/index.js";
 import { truncate } from "./text.js";
-import type { CommandContext } from "./types.js";
 
 /** Discord's limits on autocomplete answers. */
 const MAX_CHOICES = 25;

@@ -1,18 +1,20 @@
 import { Client, type ClientOptions, Events, GatewayIntentBits } from "discord.js";
 import type { Dispatcher } from "undici";
-import { createChartRenderer } from "../charts/genre-renderer.js";
-import type { BotLimits, CommandContext } from "../commands/types.js";
 import type { Config } from "../config.js";
 import { UserFacingError } from "../errors.js";
 import { type Logger, log } from "../log.js";
 import type { TrackService } from "../service/index.js";
 import type { SpotifyClient } from "../spotify/index.js";
+import { createChartRenderer } from "./charts/genre-renderer.js";
+import type { BotLimits, Command, CommandContext } from "./command.js";
 import { Cooldowns } from "./cooldowns.js";
 import { DEFAULT_LIMITS } from "./limits.js";
 import { createRouter } from "./router.js";
 import { WorkQueue } from "./work-queue.js";
 
 export interface StartBotOptions {
+  /** The commands the bot answers (the same list main.ts registers). */
+  commands: readonly Command[];
   config: Pick<Config, "discord">;
   service: TrackService;
   /** For song autocomplete; without it suggestions are simply empty. */
@@ -65,7 +67,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     indexJobs: new Set(),
     shutdown: shutdown.signal,
   };
-  const router = createRouter(ctx);
+  const router = createRouter(options.commands, ctx);
 
   // Slash commands need no privileged intents; Guilds gives channel context for replies.
   const client = new Client({

@@ -7,8 +7,8 @@ import {
   TimestampStyles,
   time,
 } from "discord.js";
-import type { CommandContext } from "../commands/types.js";
 import { UserFacingError, userMessage } from "../errors.js";
+import type { CommandContext } from "./command.js";
 
 export type Replyable = ChatInputCommandInteraction | ButtonInteraction;
 export type ReplyBody = Pick<InteractionEditReplyOptions, "content" | "embeds" | "files" | "components">;

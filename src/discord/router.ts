@@ -1,6 +1,5 @@
 import type { Interaction } from "discord.js";
-import { findCommand } from "../commands/index.js";
-import type { CommandContext } from "../commands/types.js";
+import type { Command, CommandContext } from "./command.js";
 import { replyPrivately, showError } from "./respond.js";
 
 export interface Router {
@@ -17,7 +16,9 @@ export interface Router {
  * handler throws is logged and, where Discord still lets us, shown to the member as an apology;
  * nothing propagates to discord.js's event emitter (which would crash the process).
  */
-export function createRouter(ctx: CommandContext): Router {
+export function createRouter(commands: readonly Command[], ctx: CommandContext): Router {
+  const byName = new Map(commands.map((command) => [command.data.name, command]));
+  const findCommand = (name: string) => byName.get(name);
   const inFlight = new Set<Promise<void>>();
   let closed = false;
 

@@ -1,4 +1,4 @@
-import { Semaphore } from "../semaphore.js";
+import { Semaphore } from "../lib/semaphore.js";
 
 /**
  * A global bounded queue for slow work (analyses): at most `running` at once, at most `waiting`

@@ -1,7 +1,7 @@
 import KeyvRedis, { createClient } from "@keyv/redis";
 import KeyvSqlite from "@keyv/sqlite";
 import Keyv from "keyv";
-import { withTimeout } from "../catalog/store.js";
+import { withTimeout } from "../catalog/index.js";
 
 /** No colon in a namespace: Keyv splits namespaced keys at the first one (see src/catalog/store.ts). */
 const CACHE_NAMESPACES = { previewSources: "genrebot-preview-sources", suggestions: "genrebot-suggestions" };

@@ -3,7 +3,8 @@ import { type Catalog, openCatalog } from "../catalog/index.js";
 import { type AnalyzerPool, createAnalyzerPool } from "../classifier/index.js";
 import type { Config } from "../config.js";
 import { type Logger, log } from "../log.js";
-import { createPreviewResolver, createSpotify, type SpotifyClient } from "../spotify/index.js";
+import { createPreviewResolver } from "../previews/index.js";
+import { createSpotify, type SpotifyClient } from "../spotify/index.js";
 import { type Caches, openCaches } from "./caches.js";
 import { createTrackService, type TrackService } from "./track-service.js";
 

@@ -6,7 +6,8 @@ import { StoreUnavailableError } from "../catalog/index.js";
 import type { Analysis, AnalyzerPool } from "../classifier/index.js";
 import { UserFacingError } from "../errors.js";
 import { type Logger, log as rootLog } from "../log.js";
-import type { PreviewResolver, SpotifyClient, Track } from "../spotify/index.js";
+import type { PreviewResolver } from "../previews/index.js";
+import type { SpotifyClient, Track } from "../spotify/index.js";
 import { parseSpotifyLink } from "../spotify/index.js";
 
 export interface AnalyzedTrack {

@@ -1,18 +1,18 @@
 import Keyv from "keyv";
 import SpotifyWebApi from "spotify-web-api-node";
 import { UserFacingError } from "../errors.js";
-import { type Logger, log } from "../log.js";
-import { withProviderLimit } from "./download.js";
-import { isSpotifyId, looksLikeLink, parseSpotifyLink, type SpotifyLink } from "./links.js";
-import { toFullTrack, toTrack } from "./map.js";
-import { unquote } from "./match.js";
 import {
   DEFAULT_RETRY_POLICY,
   parseRetryAfter,
   type RetryDecision,
   type RetryPolicy,
+  withProviderLimit,
   withRetries,
-} from "./retry.js";
+} from "../http/index.js";
+import { type Logger, log } from "../log.js";
+import { isSpotifyId, looksLikeLink, parseSpotifyLink, type SpotifyLink } from "./links.js";
+import { toFullTrack, toTrack } from "./map.js";
+import { unquote } from "./match.js";
 import type { Track } from "./types.js";
 
 /**

@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { BotLimits } from "../../../src/commands/types.js";
+import { COMMANDS } from "../../../src/commands/index.js";
 import { readConfig } from "../../../src/config.js";
 import { type RunningBot, startBot } from "../../../src/discord/bot.js";
+import type { BotLimits } from "../../../src/discord/command.js";
 import { createLogger, type Logger } from "../../../src/log.js";
 import type { TrackService } from "../../../src/service/index.js";
 import { openServices } from "../../../src/service/open.js";
@@ -108,6 +109,7 @@ export async function startBotHarness(options: {
   let bot: RunningBot;
   try {
     bot = await startBot({
+      commands: COMMANDS,
       config,
       service: services.service,
       spotify: services.spotify,

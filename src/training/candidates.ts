@@ -1,4 +1,4 @@
-import type { NetworkConfig } from "../model/network.js";
+import type { NetworkConfig } from "../classifier/index.js";
 import type { Candidate } from "./recipe.js";
 
 /**

@@ -1,8 +1,17 @@
 import type { LayersModel } from "@tensorflow/tfjs";
-import { type Evaluation, evaluatePredictions } from "../evaluation/metrics.js";
-import { buildNetwork, type NetworkConfig, runNetwork, trainNetwork } from "../model/network.js";
-import { applyScaler, type FeatureRecord, fitScaler, type Scaler } from "../model/scaler.js";
-import { loadTf, type Tf } from "../tf.js";
+import {
+  applyScaler,
+  buildNetwork,
+  type FeatureRecord,
+  fitScaler,
+  loadTf,
+  type NetworkConfig,
+  runNetwork,
+  type Scaler,
+  type Tf,
+  trainNetwork,
+} from "../classifier/index.js";
+import { type Evaluation, evaluatePredictions } from "./evaluation/metrics.js";
 
 export interface Example {
   features: FeatureRecord;

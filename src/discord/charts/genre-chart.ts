@@ -1,6 +1,6 @@
-import type { Analysis, GenreScore } from "../classifier/index.js";
+import type { Analysis, GenreScore } from "../../classifier/index.js";
+import { escapeXml, svgToPng } from "../../lib/svg.js";
 import { genreColor, genreLabel } from "./genre-colors.js";
-import { escapeXml, svgToPng } from "./render.js";
 
 /**
  * The picture under a /genre answer, hand-built as SVG: horizontal bars of every genre's

@@ -1,5 +1,5 @@
 import type { Worker } from "node:worker_threads";
-import { startTsWorker } from "../classifier/ts-worker.js";
+import { startTsWorker } from "../../lib/ts-worker.js";
 import { type ChartInput, genreChartSvg } from "./genre-chart.js";
 
 export interface ChartRenderer {

@@ -1,12 +1,12 @@
 import Keyv from "keyv";
 import type { Dispatcher } from "undici";
 import { UserFacingError } from "../errors.js";
+import { fetchAudio, type HttpOptions } from "../http/index.js";
 import { type Logger, log } from "../log.js";
+import type { Preview, PreviewSource, Track } from "../spotify/index.js";
+import { isSameRecording, searchableTitle } from "../spotify/index.js";
 import { createDeezer, type DeezerOptions, type DeezerTrack } from "./deezer.js";
-import { fetchAudio, type HttpOptions } from "./download.js";
 import { searchItunes } from "./itunes.js";
-import { isSameRecording, searchableTitle } from "./match.js";
-import type { Preview, PreviewSource, Track } from "./types.js";
 
 /**
  * Finds a 30-second preview for a Spotify track. Spotify no longer gives new apps preview URLs

@@ -1,7 +1,6 @@
 import { UserFacingError } from "../errors.js";
-import { fetchJson, type HttpOptions } from "./download.js";
-import { unquote } from "./match.js";
-import { withRetries } from "./retry.js";
+import { fetchJson, type HttpOptions, withRetries } from "../http/index.js";
+import { unquote } from "../spotify/index.js";
 
 /**
  * Deezer's public API (no key needed). It reports errors as HTTP 200 with an `error` object, e.g.

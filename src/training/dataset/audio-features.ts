@@ -1,8 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
+import type { FeatureRecord } from "../../classifier/index.js";
+import { createAnalyzerPool } from "../../classifier/index.js";
 import { UserFacingError } from "../../errors.js";
-import type { FeatureRecord } from "../model/scaler.js";
-import { createAnalyzerPool } from "../pool.js";
 
 /** A file's features, or why it could not be listened to (corrupt, not audio, too long…). */
 export type FileFeatures =

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
+import type { FeatureRecord } from "../../classifier/index.js";
 import { UserFacingError } from "../../errors.js";
-import type { FeatureRecord } from "../model/scaler.js";
 
 /** One labelled clip's features as read from a librosa-style feature table. */
 export interface LabelledFeatures {

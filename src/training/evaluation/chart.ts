@@ -1,4 +1,4 @@
-import { escapeXml } from "../../charts/render.js";
+import { escapeXml } from "../../lib/svg.js";
 import type { Evaluation } from "./metrics.js";
 
 const CELL = 38;

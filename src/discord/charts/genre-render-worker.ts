@@ -1,5 +1,5 @@
 import { parentPort } from "node:worker_threads";
-import { svgToPng } from "./render.js";
+import { svgToPng } from "../../lib/svg.js";
 
 /** Rasterises chart SVGs off the bot's event loop (resvg takes ~50 ms a chart). */
 parentPort?.on("message", ({ id, svg }: { id: number; svg: string }) => {

@@ -1,4 +1,4 @@
-import { fetchJson, type HttpOptions } from "./download.js";
+import { fetchJson, type HttpOptions } from "../http/index.js";
 
 /** Apple's iTunes Search API (no key; about 20 requests a minute per IP). */
 export interface ItunesSong {

@@ -1,8 +1,8 @@
-import { UsageError, UserFacingError } from "./errors.js";
-import { log } from "./log.js";
+import { UsageError, UserFacingError } from "../errors.js";
+import { log } from "../log.js";
 
 /**
- * `genrebot <command>`: each subcommand lives in src/cli/<name>.ts and exports
+ * `genrebot <command>`: each subcommand lives in src/cli/<name>.ts (`index` in index-command.ts) and exports
  * `run(args): Promise<number>` (the exit code). They are imported only when called, so
  * `genrebot --help` starts instantly and `classify` never loads Discord.
  */
@@ -33,10 +33,6 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
     usage: "similar <file | spotify link> [--k 10] [--same-genre]",
     summary: "tracks in the catalog that sound alike",
   },
-  bench: {
-    usage: "bench [audio|features|classifier|spotify|catalog|bot]",
-    summary: "measure speed and memory (medians, p99)",
-  },
 };
 
 export function usage(): string {
@@ -62,7 +58,8 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    const command = (await import(`./cli/${name}.js`)) as { run(args: string[]): Promise<number> };
+    const module = name === "index" ? "index-command" : name;
+    const command = (await import(`./${module}.js`)) as { run(args: string[]): Promise<number> };
     return await command.run(args);
   } catch (error) {
     if (error instanceof UsageError) {

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { FEATURE_NAMES, type FeatureName } from "./index.js";
+import { FEATURE_NAMES, type FeatureName } from "../classifier/index.js";
 
 /**
  * Parity of our features with librosa's reference tables, in the units the model sees: the error

@@ -1,12 +1,13 @@
-import { ConfigError, loadDotEnv, readConfig } from "../config.js";
-import { UserFacingError } from "../errors.js";
-import { registerCommands } from "./register-commands.js";
+import { COMMANDS } from "./commands/index.js";
+import { ConfigError, loadDotEnv, readConfig } from "./config.js";
+import { registerCommands } from "./discord/index.js";
+import { UserFacingError } from "./errors.js";
 
 /** `npm run deploy-commands`: register the slash commands with Discord (run after changing them). */
 loadDotEnv();
 try {
   const { discord } = readConfig(process.env, ["discord"]);
-  const { scope, names } = await registerCommands(discord);
+  const { scope, names } = await registerCommands({ ...discord, commands: COMMANDS });
   const list = names.map((name) => `/${name}`).join(", ");
   console.log(
     scope === "guild"

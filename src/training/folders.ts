@@ -1,10 +1,8 @@
-import { UserFacingError } from "../../errors.js";
-import { featuresOfAudioFiles } from "../dataset/audio-features.js";
-import { listLabelFolders } from "../dataset/label-folders.js";
-import { FEATURE_NAMES } from "../features/index.js";
-import { seededRandom, shuffledIndices } from "../model/rng.js";
-import { saveGenreModel } from "../model/store.js";
+import { FEATURE_NAMES, saveGenreModel, seededRandom, shuffledIndices } from "../classifier/index.js";
+import { UserFacingError } from "../errors.js";
 import { folderCandidate } from "./candidates.js";
+import { featuresOfAudioFiles } from "./dataset/audio-features.js";
+import { listLabelFolders } from "./dataset/label-folders.js";
 import { type Example, trainWithSelection } from "./recipe.js";
 import { writeModelReport } from "./report.js";
 

@@ -1,6 +1,6 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { Evaluation } from "../evaluation/metrics.js";
+import type { Evaluation } from "./evaluation/metrics.js";
 import type { TrainedModel } from "./recipe.js";
 
 /** What the model card says about the data; the numbers come from the training run itself. */

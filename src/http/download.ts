@@ -1,6 +1,6 @@
 import { type Dispatcher, getGlobalDispatcher, request } from "undici";
 import { UserFacingError } from "../errors.js";
-import { Semaphore } from "../semaphore.js";
+import { Semaphore } from "../lib/semaphore.js";
 import { type HostKind, isAllowedHost, PROVIDER_NAMES, type Provider } from "./hosts.js";
 import {
   DEFAULT_RETRY_POLICY,

@@ -28,7 +28,7 @@ export async function run(args: string[]): Promise<number> {
   loadDotEnv();
   const needsSpotify = source.kind === "spotify";
   const config = readConfig(process.env, needsSpotify ? ["spotify"] : []);
-  const { openServices } = await import("../service/open.js");
+  const { openServices } = await import("../service/index.js");
   const services = await openServices(config, { needsSpotify });
   const stop = new AbortController();
   const onInterrupt = () => {

@@ -4,13 +4,13 @@ import type {
   ChatInputCommandInteraction,
   RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from "discord.js";
-import type { ChartRenderer } from "../charts/genre-renderer.js";
-import type { AttachmentLimits } from "../discord/attachments.js";
-import type { Cooldowns } from "../discord/cooldowns.js";
-import type { WorkQueue } from "../discord/work-queue.js";
 import type { Logger } from "../log.js";
 import type { TrackService } from "../service/index.js";
 import type { Track } from "../spotify/index.js";
+import type { AttachmentLimits } from "./attachments.js";
+import type { ChartRenderer } from "./charts/genre-renderer.js";
+import type { Cooldowns } from "./cooldowns.js";
+import type { WorkQueue } from "./work-queue.js";
 
 /** Tunables of the bot's fairness and safety limits; defaults in src/discord/limits.ts. */
 export interface BotLimits {

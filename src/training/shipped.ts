@@ -1,12 +1,11 @@
 import path from "node:path";
-import { PROJECT_ROOT } from "../../config.js";
-import { UserFacingError } from "../../errors.js";
-import { featuresOfAudioFiles } from "../dataset/audio-features.js";
-import { readFeatureCsv } from "../dataset/csv.js";
-import { FEATURE_NAMES } from "../features/index.js";
-import type { FeatureRecord } from "../model/scaler.js";
-import { saveGenreModel } from "../model/store.js";
+import type { FeatureRecord } from "../classifier/index.js";
+import { FEATURE_NAMES, saveGenreModel } from "../classifier/index.js";
+import { PROJECT_ROOT } from "../config.js";
+import { UserFacingError } from "../errors.js";
 import { shippedCandidates } from "./candidates.js";
+import { featuresOfAudioFiles } from "./dataset/audio-features.js";
+import { readFeatureCsv } from "./dataset/csv.js";
 import { type Example, trainWithSelection } from "./recipe.js";
 import { writeModelReport } from "./report.js";
 

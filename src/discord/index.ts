@@ -1,0 +1,8 @@
+/** Discord: the client, the router, replies, charts and command registration. Commands plug in here. */
+export { checkUpload, downloadAttachment } from "./attachments.js";
+export { type RunningBot, type StartBotOptions, startBot } from "./bot.js";
+export { genreColorNumber, genreLabel } from "./charts/genre-colors.js";
+export type { BotLimits, Command, CommandContext } from "./command.js";
+export { registerCommands } from "./register-commands.js";
+export { answerSlowly, NO_MENTIONS, type ReplyBody, replyPrivately, showError } from "./respond.js";
+export { throttled } from "./throttle.js";
