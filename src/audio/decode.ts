@@ -93,7 +93,7 @@ class MonoCollector {
     if (this.sampleRate !== 0 && rate !== this.sampleRate) throw corrupt();
     this.sampleRate = rate;
     const mono = downmix(channelData);
-    for (const sample of mono) if (!Number.isFinite(sample)) throw corrupt();
+    for (let i = 0; i < mono.length; i++) if (!Number.isFinite(mono[i] as number)) throw corrupt();
     this.pieces.push(mono);
     this.frames += mono.length;
     if (this.frames > this.limits.maxSeconds * rate) throw tooLong(undefined, this.limits);
