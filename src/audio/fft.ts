@@ -20,6 +20,18 @@ interface FftModule {
   complex(re: number, im: number, m: number, twiddles: number): void;
   realForward(re: number, im: number, m: number, cosSin: number): void;
   realInverse(re: number, im: number, m: number, cosSin: number): void;
+  loadFrames(a: number, b: number, re: number, im: number, m: number, reversed: number): void;
+  lanes(
+    re: number,
+    im: number,
+    count: number,
+    reA: number,
+    imA: number,
+    reB: number,
+    imB: number,
+    merge: number,
+  ): void;
+  storeFrames(re: number, im: number, m: number, scale: number, a: number, b: number): void;
 }
 
 let module: FftModule | undefined;
@@ -48,12 +60,15 @@ export class RealFft {
   readonly size: number;
   /** Complex points of the inner transform: size / 2. */
   private readonly m: number;
-  private readonly reversed: Uint32Array;
   private readonly re: number;
   private readonly im: number;
   private readonly reversedAt: number;
   private readonly twiddlesAt: number;
   private readonly cosSinAt: number;
+  /** Two frames of `size` samples, and four half spectra (re, im of A and of B), plain float64. */
+  private readonly frameA: number;
+  private readonly frameB: number;
+  private readonly halves: readonly [number, number, number, number];
   private heap = new Float64Array(0);
 
   constructor(size: number) {
@@ -63,7 +78,7 @@ export class RealFft {
     const m = size / 2;
     this.m = m;
     const bits = 31 - Math.clz32(m);
-    this.reversed = Uint32Array.from({ length: m }, (_, i) => {
+    const reversed = Uint32Array.from({ length: m }, (_, i) => {
       let r = 0;
       for (let b = 0; b < bits; b++) r |= ((i >> b) & 1) << (bits - 1 - b);
       return r;
@@ -85,8 +100,16 @@ export class RealFft {
     this.reversedAt = allocate(4 * m);
     this.twiddlesAt = allocate(16 * twiddles.length);
     this.cosSinAt = allocate(16 * cosSin.length);
+    this.frameA = allocate(8 * size);
+    this.frameB = allocate(8 * size);
+    this.halves = [0, 0, 0, 0].map(() => allocate(8 * (m + 1))) as unknown as [
+      number,
+      number,
+      number,
+      number,
+    ];
     const buffer = fftModule().memory.buffer;
-    new Uint32Array(buffer, this.reversedAt, m).set(this.reversed);
+    new Uint32Array(buffer, this.reversedAt, m).set(reversed);
     new Float64Array(buffer, this.twiddlesAt, 2 * twiddles.length).set(splat(twiddles));
     new Float64Array(buffer, this.cosSinAt, 2 * cosSin.length).set(splat(cosSin));
   }
@@ -115,29 +138,22 @@ export class RealFft {
     offsetA: number,
     offsetB: number,
   ): void {
-    const { m, reversed } = this;
+    const { m, size, frameA, frameB, halves } = this;
     const heap = this.view();
-    const zr = this.re / 8;
-    const zi = this.im / 8;
-    for (let i = 0; i < m; i++) {
-      const j = 2 * (reversed[i] as number);
-      heap[zr + j] = a[2 * i] as number;
-      heap[zi + j] = a[2 * i + 1] as number;
-      heap[zr + j + 1] = b ? (b[2 * i] as number) : 0;
-      heap[zi + j + 1] = b ? (b[2 * i + 1] as number) : 0;
-    }
+    heap.set(a.length === size ? a : a.subarray(0, size), frameA / 8);
+    if (b) heap.set(b.length === size ? b : b.subarray(0, size), frameB / 8);
+    else heap.fill(0, frameB / 8, frameB / 8 + size);
     const wasm = fftModule();
+    wasm.loadFrames(frameA, frameB, this.re, this.im, m, this.reversedAt);
     wasm.complex(this.re, this.im, m, this.twiddlesAt);
     wasm.realForward(this.re, this.im, m, this.cosSinAt);
-    for (let k = 0; k <= m; k++) {
-      re[offsetA + k] = heap[zr + 2 * k] as number;
-      im[offsetA + k] = heap[zi + 2 * k] as number;
-    }
+    wasm.lanes(this.re, this.im, m + 1, ...halves, 0);
+    const bins = (at: number) => heap.subarray(at / 8, at / 8 + m + 1);
+    re.set(bins(halves[0]), offsetA);
+    im.set(bins(halves[1]), offsetA);
     if (!b) return;
-    for (let k = 0; k <= m; k++) {
-      re[offsetB + k] = heap[zr + 2 * k + 1] as number;
-      im[offsetB + k] = heap[zi + 2 * k + 1] as number;
-    }
+    re.set(bins(halves[2]), offsetB);
+    im.set(bins(halves[3]), offsetB);
   }
 
   /**
@@ -157,30 +173,25 @@ export class RealFft {
     outA: Float64Array,
     outB: Float64Array | undefined,
   ): void {
-    const { m } = this;
+    const { m, size, frameA, frameB, halves } = this;
     const heap = this.view();
-    const zr = this.re / 8;
-    const zi = this.im / 8;
-    for (let k = 0; k <= m; k++) {
-      heap[zr + 2 * k] = re[offsetA + k] as number;
-      heap[zi + 2 * k] = im[offsetA + k] as number;
-      heap[zr + 2 * k + 1] = outB ? (re[offsetB + k] as number) : 0;
-      heap[zi + 2 * k + 1] = outB ? (im[offsetB + k] as number) : 0;
+    heap.set(re.subarray(offsetA, offsetA + m + 1), halves[0] / 8);
+    heap.set(im.subarray(offsetA, offsetA + m + 1), halves[1] / 8);
+    if (outB) {
+      heap.set(re.subarray(offsetB, offsetB + m + 1), halves[2] / 8);
+      heap.set(im.subarray(offsetB, offsetB + m + 1), halves[3] / 8);
+    } else {
+      heap.fill(0, halves[2] / 8, halves[2] / 8 + m + 1);
+      heap.fill(0, halves[3] / 8, halves[3] / 8 + m + 1);
     }
     const wasm = fftModule();
+    wasm.lanes(this.re, this.im, m + 1, ...halves, 1);
     wasm.realInverse(this.re, this.im, m, this.cosSinAt);
     wasm.permute(this.re, this.im, m, this.reversedAt);
     wasm.complex(this.re, this.im, m, this.twiddlesAt);
-    const scale = 1 / m;
-    for (let i = 0; i < m; i++) {
-      outA[2 * i] = (heap[zr + 2 * i] as number) * scale;
-      outA[2 * i + 1] = -(heap[zi + 2 * i] as number) * scale;
-    }
-    if (!outB) return;
-    for (let i = 0; i < m; i++) {
-      outB[2 * i] = (heap[zr + 2 * i + 1] as number) * scale;
-      outB[2 * i + 1] = -(heap[zi + 2 * i + 1] as number) * scale;
-    }
+    wasm.storeFrames(this.re, this.im, m, 1 / m, frameA, frameB);
+    outA.set(heap.subarray(frameA / 8, frameA / 8 + size));
+    if (outB) outB.set(heap.subarray(frameB / 8, frameB / 8 + size));
   }
 }
 

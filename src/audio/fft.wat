@@ -26,6 +26,72 @@
       (br_if $each (i32.lt_u (local.get $m))))
   )
 
+  ;; Two real frames a and b (2m float64 each) into the lanes of re/im in bit-reversed order:
+  ;; even samples as real parts, odd ones as imaginary parts (the input of `complex` + `realForward`).
+  (func (export "loadFrames") (param $a i32) (param $b i32) (param $re i32) (param $im i32) (param $m i32)
+    (param $reversed i32)
+    (local $i i32) (local $j i32) (local $x v128) (local $y v128)
+    (loop $each
+      (local.set $x (v128.load (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 4)))))
+      (local.set $y (v128.load (i32.add (local.get $b) (i32.shl (local.get $i) (i32.const 4)))))
+      (local.set $j
+        (i32.shl (i32.load (i32.add (local.get $reversed) (i32.shl (local.get $i) (i32.const 2)))) (i32.const 4)))
+      (v128.store (i32.add (local.get $re) (local.get $j))
+        (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $x) (local.get $y)))
+      (v128.store (i32.add (local.get $im) (local.get $j))
+        (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $x) (local.get $y)))
+      (local.tee $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $each (i32.lt_u (local.get $m))))
+  )
+
+  ;; Lane 0 of `count` elements of re and im into the float64 arrays reA and imA, lane 1 into reB
+  ;; and imB (half spectra out of `realForward`); with `merge` set, the other way round.
+  (func (export "lanes") (param $re i32) (param $im i32) (param $count i32) (param $reA i32) (param $imA i32)
+    (param $reB i32) (param $imB i32) (param $merge i32)
+    (local $i i32) (local $at i32) (local $out i32) (local $x v128) (local $y v128)
+    (loop $each
+      (local.set $at (i32.shl (local.get $i) (i32.const 4)))
+      (local.set $out (i32.shl (local.get $i) (i32.const 3)))
+      (if (local.get $merge)
+        (then
+          (v128.store (i32.add (local.get $re) (local.get $at))
+            (f64x2.replace_lane 1
+              (f64x2.splat (f64.load (i32.add (local.get $reA) (local.get $out))))
+              (f64.load (i32.add (local.get $reB) (local.get $out)))))
+          (v128.store (i32.add (local.get $im) (local.get $at))
+            (f64x2.replace_lane 1
+              (f64x2.splat (f64.load (i32.add (local.get $imA) (local.get $out))))
+              (f64.load (i32.add (local.get $imB) (local.get $out))))))
+        (else
+          (local.set $x (v128.load (i32.add (local.get $re) (local.get $at))))
+          (local.set $y (v128.load (i32.add (local.get $im) (local.get $at))))
+          (f64.store (i32.add (local.get $reA) (local.get $out)) (f64x2.extract_lane 0 (local.get $x)))
+          (f64.store (i32.add (local.get $reB) (local.get $out)) (f64x2.extract_lane 1 (local.get $x)))
+          (f64.store (i32.add (local.get $imA) (local.get $out)) (f64x2.extract_lane 0 (local.get $y)))
+          (f64.store (i32.add (local.get $imB) (local.get $out)) (f64x2.extract_lane 1 (local.get $y)))))
+      (local.tee $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $each (i32.lt_u (local.get $count))))
+  )
+
+  ;; After `realInverse`, `permute` and `complex`: frame a (2m float64) from lane 0, b from lane 1,
+  ;; as x[2n] = Re z[n]·scale and x[2n+1] = −Im z[n]·scale.
+  (func (export "storeFrames") (param $re i32) (param $im i32) (param $m i32) (param $scale f64)
+    (param $a i32) (param $b i32)
+    (local $i i32) (local $x v128) (local $y v128) (local $s v128)
+    (local.set $s (f64x2.splat (local.get $scale)))
+    (loop $each
+      (local.set $x (f64x2.mul (v128.load (i32.add (local.get $re) (i32.shl (local.get $i) (i32.const 4))))
+        (local.get $s)))
+      (local.set $y (f64x2.neg (f64x2.mul (v128.load (i32.add (local.get $im) (i32.shl (local.get $i) (i32.const 4))))
+        (local.get $s))))
+      (v128.store (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 4)))
+        (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $x) (local.get $y)))
+      (v128.store (i32.add (local.get $b) (i32.shl (local.get $i) (i32.const 4)))
+        (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $x) (local.get $y)))
+      (local.tee $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $each (i32.lt_u (local.get $m))))
+  )
+
   ;; Forward complex DFT (e^{−2πi·jk/m}) in place, m a power of two ≥ 1, input in bit-reversed
   ;; order. A lone radix-2 stage when log2(m) is odd, then radix-2² passes: each does two radix-2
   ;; stages while a butterfly's four values sit in registers. `tw` holds, per pass of quarter
