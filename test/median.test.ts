@@ -1,7 +1,5 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { medianFilterColumns, medianFilterRows } from "../src/classifier/features/median.js";
-import { assemble, WASM_SOURCES, wasmPathFor } from "../src/training/build-wasm.js";
 
 /** scipy.ndimage "reflect" written out as mirror steps (d c b a | a b c d | d c b a). */
 function mirror(i: number, n: number): number {
@@ -79,10 +77,5 @@ describe("HPSS sliding medians", () => {
     medianFilterColumns(x, 40, 33, 31);
     expect(x).toEqual(copy);
     expect(() => medianFilterRows(x, 40, 33, 4)).toThrow(RangeError);
-  });
-
-  it("run the WebAssembly that median.wat assembles to", async () => {
-    for (const source of WASM_SOURCES)
-      expect(Buffer.from(readFileSync(wasmPathFor(source)))).toEqual(Buffer.from(await assemble(source)));
   });
 });
