@@ -21,6 +21,15 @@ export function reflectIndex(i: number, n: number): number {
 interface MedianModule {
   memory: WebAssembly.Memory;
   run(input: number, posStride: number, positions: number, out: number, outStride: number, k: number): void;
+  interleave(
+    input: number,
+    rows: number,
+    length: number,
+    columns: number,
+    extended: number,
+    out: number,
+  ): void;
+  deinterleave(input: number, groups: number, length: number, out: number): void;
 }
 
 let instance: MedianModule | undefined;
@@ -59,28 +68,28 @@ export function medianFilterRows(
   const half = (size - 1) / 2;
   const groups = Math.ceil(rows / 4);
   const extended = length + size - 1;
-  const inputInts = groups * extended * 4;
-  const heap = memory(module, inputInts + groups * length * 4);
-  const input = bits(matrix);
-  heap.fill(0, 0, inputInts);
-  for (let r = 0; r < rows; r++) {
-    const from = r * length;
-    const to = (r >> 2) * extended * 4 + (r & 3);
-    for (let e = 0; e < half; e++) {
-      heap[to + 4 * e] = input[from + reflectIndex(e - half, length)] as number;
-      heap[to + 4 * (half + length + e)] = input[from + reflectIndex(length + e, length)] as number;
-    }
-    for (let i = 0, at = to + 4 * half; i < length; i++, at += 4) heap[at] = input[from + i] as number;
-  }
+  // The module's memory, in int32s: the matrix, the reflect column table, the interleaved rows,
+  // their medians (interleaved), and the medians as rows (padded to whole groups).
+  const columnsAt = matrix.length;
+  const interleavedAt = Math.ceil((columnsAt + extended) / 4) * 4;
+  const mediansAt = interleavedAt + groups * extended * 4;
+  const rowsAt = mediansAt + groups * length * 4;
+  const heap = memory(module, rowsAt + groups * 4 * length);
+  heap.set(bits(matrix), 0);
+  for (let e = 0; e < extended; e++) heap[columnsAt + e] = reflectIndex(e - half, length);
+  module.interleave(0, rows, length, 4 * columnsAt, extended, 4 * interleavedAt);
   for (let g = 0; g < groups; g++)
-    module.run(16 * g * extended, 16, length, 4 * (inputInts + g * length * 4), 16, size);
+    module.run(
+      4 * (interleavedAt + g * extended * 4),
+      16,
+      length,
+      4 * (mediansAt + g * length * 4),
+      16,
+      size,
+    );
+  module.deinterleave(4 * mediansAt, groups, length, 4 * rowsAt);
   const result = new Float32Array(matrix.length);
-  const out = bits(result);
-  for (let r = 0; r < rows; r++) {
-    const to = r * length;
-    for (let i = 0, at = inputInts + (r >> 2) * length * 4 + (r & 3); i < length; i++, at += 4)
-      out[to + i] = heap[at] as number;
-  }
+  bits(result).set(heap.subarray(rowsAt, rowsAt + matrix.length));
   return result;
 }
 

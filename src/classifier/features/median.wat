@@ -71,5 +71,72 @@
       (i32x4.gt_s (local.get $below) (local.get $half)))
   )
 
+  ;; Rows of a rows × length int32 matrix, four at a time, into groups of `extended` vectors: vector
+  ;; e of group g holds column columns[e] (an i32 table, the reflect extension) of rows 4g … 4g+3
+  ;; (the last row standing in for rows past the end), so one row's windows are consecutive vectors.
+  (func (export "interleave") (param $in i32) (param $rows i32) (param $length i32) (param $columns i32)
+    (param $extended i32) (param $out i32)
+    (local $g i32) (local $e i32) (local $r i32) (local $c i32) (local $rowBytes i32)
+    (local $r0 i32) (local $r1 i32) (local $r2 i32) (local $r3 i32) (local $last i32)
+    (local.set $rowBytes (i32.shl (local.get $length) (i32.const 2)))
+    (local.set $last (i32.sub (local.get $rows) (i32.const 1)))
+    (loop $groups
+      (local.set $r (i32.shl (local.get $g) (i32.const 2)))
+      (local.set $r0 (i32.add (local.get $in) (i32.mul (local.get $r) (local.get $rowBytes))))
+      (local.set $r1 (i32.add (local.get $in) (i32.mul
+        (select (i32.add (local.get $r) (i32.const 1)) (local.get $last)
+          (i32.lt_u (i32.add (local.get $r) (i32.const 1)) (local.get $rows)))
+        (local.get $rowBytes))))
+      (local.set $r2 (i32.add (local.get $in) (i32.mul
+        (select (i32.add (local.get $r) (i32.const 2)) (local.get $last)
+          (i32.lt_u (i32.add (local.get $r) (i32.const 2)) (local.get $rows)))
+        (local.get $rowBytes))))
+      (local.set $r3 (i32.add (local.get $in) (i32.mul
+        (select (i32.add (local.get $r) (i32.const 3)) (local.get $last)
+          (i32.lt_u (i32.add (local.get $r) (i32.const 3)) (local.get $rows)))
+        (local.get $rowBytes))))
+      (local.set $e (i32.const 0))
+      (loop $columns
+        (local.set $c (i32.shl (i32.load (i32.add (local.get $columns) (i32.shl (local.get $e) (i32.const 2))))
+          (i32.const 2)))
+        (v128.store (local.get $out)
+          (i32x4.replace_lane 3
+            (i32x4.replace_lane 2
+              (i32x4.replace_lane 1
+                (i32x4.splat (i32.load (i32.add (local.get $r0) (local.get $c))))
+                (i32.load (i32.add (local.get $r1) (local.get $c))))
+              (i32.load (i32.add (local.get $r2) (local.get $c))))
+            (i32.load (i32.add (local.get $r3) (local.get $c)))))
+        (local.set $out (i32.add (local.get $out) (i32.const 16)))
+        (local.tee $e (i32.add (local.get $e) (i32.const 1)))
+        (br_if $columns (i32.lt_u (local.get $extended))))
+      (local.set $g (i32.add (local.get $g) (i32.const 1)))
+      (br_if $groups (i32.lt_u (i32.shl (local.get $g) (i32.const 2)) (local.get $rows))))
+  )
+
+  ;; The reverse for `groups` groups of `length` vectors: lane j of vector b of group g to row 4g+j,
+  ;; column b of a (4·groups) × length matrix.
+  (func (export "deinterleave") (param $in i32) (param $groups i32) (param $length i32) (param $out i32)
+    (local $g i32) (local $b i32) (local $v v128) (local $rowBytes i32) (local $row i32)
+    (local.set $rowBytes (i32.shl (local.get $length) (i32.const 2)))
+    (loop $groups
+      (local.set $row (i32.add (local.get $out) (i32.mul (i32.shl (local.get $g) (i32.const 2)) (local.get $rowBytes))))
+      (local.set $b (i32.const 0))
+      (loop $columns
+        (local.set $v (v128.load (local.get $in)))
+        (i32.store (local.get $row) (i32x4.extract_lane 0 (local.get $v)))
+        (i32.store (i32.add (local.get $row) (local.get $rowBytes)) (i32x4.extract_lane 1 (local.get $v)))
+        (i32.store (i32.add (local.get $row) (i32.shl (local.get $rowBytes) (i32.const 1)))
+          (i32x4.extract_lane 2 (local.get $v)))
+        (i32.store (i32.add (local.get $row) (i32.mul (local.get $rowBytes) (i32.const 3)))
+          (i32x4.extract_lane 3 (local.get $v)))
+        (local.set $in (i32.add (local.get $in) (i32.const 16)))
+        (local.set $row (i32.add (local.get $row) (i32.const 4)))
+        (local.tee $b (i32.add (local.get $b) (i32.const 1)))
+        (br_if $columns (i32.lt_u (local.get $length))))
+      (local.tee $g (i32.add (local.get $g) (i32.const 1)))
+      (br_if $groups (i32.lt_u (local.get $groups))))
+  )
+
   (export "run" (func $run))
 )
