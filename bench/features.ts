@@ -55,8 +55,8 @@ function readBaseline(): Baseline | undefined {
  * agreement. `GENREBOT_BENCH_BASELINE=write` stores this run's medians as the new baseline.
  */
 export async function runFeaturesBench(): Promise<void> {
-  const rows = readReferenceTable(path.join(EMOTIFY, "librosa_reference.csv"));
-  const sigmas = sharedDataSigmas(DATA);
+  const rows = await readReferenceTable(path.join(EMOTIFY, "librosa_reference.csv"));
+  const sigmas = await sharedDataSigmas(DATA);
   const perStage = Object.fromEntries(
     [...STAGES, "features", "total"].map((s) => [s, [] as number[]]),
   ) as unknown as Record<Stage, number[]>;

@@ -38,6 +38,7 @@ let module: FftModule | undefined;
 /** Bytes of the module's memory handed out so far (tables and buffers live as long as the process). */
 let allocated = 0;
 
+/** One instance for the process: its memory holds only tables and buffers of a few frames. */
 function fftModule(): FftModule {
   module ??= loadWasm<FftModule>(new URL("./fft.wasm", import.meta.url));
   return module;

@@ -19,13 +19,41 @@ declare global {
 
 const PAGE = 65536;
 
+const compiled = new Map<string, WebAssembly.Module>();
+const kept = new Map<string, object>();
+/** Memory an idle instance may keep for the next call: what a 30 s clip needs, with room to spare. */
+const KEPT_BYTES = 64 * 1024 * 1024;
+
+function instantiate(url: URL): object {
+  let module = compiled.get(url.href);
+  if (!module) {
+    module = new WebAssembly.Module(readFileSync(url));
+    compiled.set(url.href, module);
+  }
+  return new WebAssembly.Instance(module).exports;
+}
+
 /**
- * One of the project's hand-written WebAssembly modules (a .wasm beside its .wat source),
- * compiled and instantiated synchronously: they are a few kilobytes, import nothing and export
- * their memory.
+ * One of the project's hand-written WebAssembly modules (a .wasm beside its .wat source; compiled
+ * once per process, synchronously: they are a few kilobytes and import nothing), for one job:
+ * `job` gets the module's exports and its memory may grow as it needs. Afterwards the instance is
+ * kept for the next job if its memory stayed within KEPT_BYTES (warm pages, no page faults), and
+ * dropped otherwise, so one long file does not leave the heap grown for good.
  */
+export function withWasm<Exports extends { memory: WebAssembly.Memory }, T>(
+  url: URL,
+  job: (exports: Exports) => T,
+): T {
+  const exports = (kept.get(url.href) ?? instantiate(url)) as Exports;
+  kept.delete(url.href);
+  const result = job(exports);
+  if (exports.memory.buffer.byteLength <= KEPT_BYTES) kept.set(url.href, exports);
+  return result;
+}
+
+/** A module whose instance lives as long as the process (its memory stays small). */
 export function loadWasm<Exports extends { memory: WebAssembly.Memory }>(url: URL): Exports {
-  return new WebAssembly.Instance(new WebAssembly.Module(readFileSync(url))).exports as unknown as Exports;
+  return instantiate(url) as Exports;
 }
 
 /** Grows `memory` to at least `bytes` (growing detaches earlier views of its buffer). */

@@ -1,4 +1,4 @@
-import { loadWasm, reserve } from "../../audio/index.js";
+import { reserve, withWasm } from "../../audio/index.js";
 import { FLOAT32_TINY, N_BINS, N_FFT, SAMPLE_RATE } from "./stft.js";
 import { estimateTuning } from "./tuning.js";
 
@@ -45,12 +45,12 @@ function buildChromaFilterbank(tuning: number): Float32Array {
   return filterbank;
 }
 
+const CHROMA_WASM = new URL("./chroma.wasm", import.meta.url);
+
 interface ChromaModule {
   memory: WebAssembly.Memory;
   project(power: number, frames: number, bins: number, weights: number, out: number): void;
 }
-
-let instance: ChromaModule | undefined;
 
 /**
  * librosa.feature.chroma_stft(y) (n_fft=2048, hop 512, tuning estimated from the power
@@ -60,22 +60,23 @@ let instance: ChromaModule | undefined;
  */
 export function chromagram(power: Float32Array, nFrames: number): Float64Array {
   const weights = Float64Array.from(buildChromaFilterbank(estimateTuning(power, nFrames)));
-  instance ??= loadWasm<ChromaModule>(new URL("./chroma.wasm", import.meta.url));
-  // The module's memory: power (float32), then weights and the output (float64, 16-byte aligned).
-  const powerAt = 0;
-  const weightsAt = Math.ceil((4 * nFrames * N_BINS) / 16) * 16;
-  const outAt = weightsAt + 8 * weights.length;
-  const buffer = reserve(instance.memory, outAt + 8 * nFrames * N_CHROMA);
-  new Float32Array(buffer, powerAt, nFrames * N_BINS).set(power.subarray(0, nFrames * N_BINS));
-  new Float64Array(buffer, weightsAt, weights.length).set(weights);
-  instance.project(powerAt, nFrames, N_BINS, weightsAt, outAt);
-  const values = new Float64Array(buffer, outAt, nFrames * N_CHROMA).slice();
-  for (let t = 0; t < nFrames; t++) {
-    const out = t * N_CHROMA;
-    let max = Number.NEGATIVE_INFINITY;
-    for (let c = 0; c < N_CHROMA; c++) max = Math.max(max, values[out + c] as number);
-    const scale = max < FLOAT32_TINY ? 1 : 1 / max;
-    for (let c = 0; c < N_CHROMA; c++) values[out + c] = (values[out + c] as number) * scale;
-  }
-  return values;
+  return withWasm(CHROMA_WASM, (instance: ChromaModule) => {
+    // The module's memory: power (float32), then weights and the output (float64, 16-byte aligned).
+    const powerAt = 0;
+    const weightsAt = Math.ceil((4 * nFrames * N_BINS) / 16) * 16;
+    const outAt = weightsAt + 8 * weights.length;
+    const buffer = reserve(instance.memory, outAt + 8 * nFrames * N_CHROMA);
+    new Float32Array(buffer, powerAt, nFrames * N_BINS).set(power.subarray(0, nFrames * N_BINS));
+    new Float64Array(buffer, weightsAt, weights.length).set(weights);
+    instance.project(powerAt, nFrames, N_BINS, weightsAt, outAt);
+    const values = new Float64Array(buffer, outAt, nFrames * N_CHROMA).slice();
+    for (let t = 0; t < nFrames; t++) {
+      const out = t * N_CHROMA;
+      let max = Number.NEGATIVE_INFINITY;
+      for (let c = 0; c < N_CHROMA; c++) max = Math.max(max, values[out + c] as number);
+      const scale = max < FLOAT32_TINY ? 1 : 1 / max;
+      for (let c = 0; c < N_CHROMA; c++) values[out + c] = (values[out + c] as number) * scale;
+    }
+    return values;
+  });
 }

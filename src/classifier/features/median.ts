@@ -1,4 +1,4 @@
-import { loadWasm, reserve } from "../../audio/index.js";
+import { reserve, withWasm } from "../../audio/index.js";
 
 /**
  * Sliding medians for scipy.ndimage.median_filter(mode="reflect") with an odd 1-D kernel, as
@@ -32,12 +32,7 @@ interface MedianModule {
   deinterleave(input: number, groups: number, length: number, out: number): void;
 }
 
-let instance: MedianModule | undefined;
-
-function medianModule(): MedianModule {
-  instance ??= loadWasm<MedianModule>(new URL("./median.wasm", import.meta.url));
-  return instance;
-}
+const MEDIAN_WASM = new URL("./median.wasm", import.meta.url);
 
 /** The module's memory as int32, grown to hold at least `int32s` values. */
 function memory(module: MedianModule, int32s: number): Int32Array {
@@ -64,33 +59,34 @@ export function medianFilterRows(
   size: number,
 ): Float32Array {
   checkKernel(size);
-  const module = medianModule();
-  const half = (size - 1) / 2;
-  const groups = Math.ceil(rows / 4);
-  const extended = length + size - 1;
-  // The module's memory, in int32s: the matrix, the reflect column table, the interleaved rows,
-  // their medians (interleaved), and the medians as rows (padded to whole groups).
-  const columnsAt = matrix.length;
-  const interleavedAt = Math.ceil((columnsAt + extended) / 4) * 4;
-  const mediansAt = interleavedAt + groups * extended * 4;
-  const rowsAt = mediansAt + groups * length * 4;
-  const heap = memory(module, rowsAt + groups * 4 * length);
-  heap.set(bits(matrix), 0);
-  for (let e = 0; e < extended; e++) heap[columnsAt + e] = reflectIndex(e - half, length);
-  module.interleave(0, rows, length, 4 * columnsAt, extended, 4 * interleavedAt);
-  for (let g = 0; g < groups; g++)
-    module.run(
-      4 * (interleavedAt + g * extended * 4),
-      16,
-      length,
-      4 * (mediansAt + g * length * 4),
-      16,
-      size,
-    );
-  module.deinterleave(4 * mediansAt, groups, length, 4 * rowsAt);
-  const result = new Float32Array(matrix.length);
-  bits(result).set(heap.subarray(rowsAt, rowsAt + matrix.length));
-  return result;
+  return withWasm(MEDIAN_WASM, (module: MedianModule) => {
+    const half = (size - 1) / 2;
+    const groups = Math.ceil(rows / 4);
+    const extended = length + size - 1;
+    // The module's memory, in int32s: the matrix, the reflect column table, the interleaved rows,
+    // their medians (interleaved), and the medians as rows (padded to whole groups).
+    const columnsAt = matrix.length;
+    const interleavedAt = Math.ceil((columnsAt + extended) / 4) * 4;
+    const mediansAt = interleavedAt + groups * extended * 4;
+    const rowsAt = mediansAt + groups * length * 4;
+    const heap = memory(module, rowsAt + groups * 4 * length);
+    heap.set(bits(matrix), 0);
+    for (let e = 0; e < extended; e++) heap[columnsAt + e] = reflectIndex(e - half, length);
+    module.interleave(0, rows, length, 4 * columnsAt, extended, 4 * interleavedAt);
+    for (let g = 0; g < groups; g++)
+      module.run(
+        4 * (interleavedAt + g * extended * 4),
+        16,
+        length,
+        4 * (mediansAt + g * length * 4),
+        16,
+        size,
+      );
+    module.deinterleave(4 * mediansAt, groups, length, 4 * rowsAt);
+    const result = new Float32Array(matrix.length);
+    bits(result).set(heap.subarray(rowsAt, rowsAt + matrix.length));
+    return result;
+  });
 }
 
 /**
@@ -105,22 +101,23 @@ export function medianFilterColumns(
   size: number,
 ): Float32Array {
   checkKernel(size);
-  const module = medianModule();
-  const half = (size - 1) / 2;
-  const width = Math.ceil(length / 4) * 4;
-  const inputInts = (rows + size - 1) * width;
-  const heap = memory(module, inputInts + rows * width);
-  const input = bits(matrix);
-  for (let e = 0; e < rows + size - 1; e++) {
-    const from = reflectIndex(e - half, rows) * length;
-    heap.set(input.subarray(from, from + length), e * width);
-    heap.fill(0, e * width + length, (e + 1) * width);
-  }
-  for (let g = 0; g < width / 4; g++)
-    module.run(16 * g, 4 * width, rows, 4 * (inputInts + 4 * g), 4 * width, size);
-  const result = new Float32Array(matrix.length);
-  const out = bits(result);
-  for (let r = 0; r < rows; r++)
-    out.set(heap.subarray(inputInts + r * width, inputInts + r * width + length), r * length);
-  return result;
+  return withWasm(MEDIAN_WASM, (module: MedianModule) => {
+    const half = (size - 1) / 2;
+    const width = Math.ceil(length / 4) * 4;
+    const inputInts = (rows + size - 1) * width;
+    const heap = memory(module, inputInts + rows * width);
+    const input = bits(matrix);
+    for (let e = 0; e < rows + size - 1; e++) {
+      const from = reflectIndex(e - half, rows) * length;
+      heap.set(input.subarray(from, from + length), e * width);
+      heap.fill(0, e * width + length, (e + 1) * width);
+    }
+    for (let g = 0; g < width / 4; g++)
+      module.run(16 * g, 4 * width, rows, 4 * (inputInts + 4 * g), 4 * width, size);
+    const result = new Float32Array(matrix.length);
+    const out = bits(result);
+    for (let r = 0; r < rows; r++)
+      out.set(heap.subarray(inputInts + r * width, inputInts + r * width + length), r * length);
+    return result;
+  });
 }

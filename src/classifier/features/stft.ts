@@ -1,7 +1,7 @@
-import { realFft } from "../../audio/index.js";
+import { MODEL_SAMPLE_RATE, realFft } from "../../audio/index.js";
 
 /** The rate every feature is defined at: librosa's default sr, and what decodeAudio delivers. */
-export const SAMPLE_RATE = 22050;
+export const SAMPLE_RATE = MODEL_SAMPLE_RATE;
 export const N_FFT = 2048;
 /**
  * Smallest normal float32 (numpy's tiny for librosa's float32 arrays): librosa's normalisations
@@ -11,11 +11,34 @@ export const FLOAT32_TINY = 1.1754943508222875e-38;
 export const HOP_LENGTH = 512;
 export const N_BINS = N_FFT / 2 + 1;
 
-/** Complex STFT, frame-major: bin k of frame t is at t * N_BINS + k. Float32 like librosa's complex64. */
+/** Complex STFT, frame-major: bin k of frame t is at t * nBins + k. Float32 like librosa's complex64. */
 export interface Stft {
   nFrames: number;
+  /** nFft / 2 + 1 (N_BINS for the features' STFT). */
+  nBins: number;
   re: Float32Array;
   im: Float32Array;
+}
+
+/**
+ * How a signal is cut into frames: `frameLength` samples every `hop`, times a periodic Hann of
+ * `frameLength`, zero-padded to `nFft` at the end (as tf.signal.stft pads). `center` pads the
+ * signal with nFft / 2 zeros each side first (librosa's `center=True`, `pad_mode="constant"`).
+ */
+export interface FrameShape {
+  nFft: number;
+  hop: number;
+  frameLength: number;
+  center: boolean;
+}
+
+/** librosa.stft's defaults at 22 050 Hz: the STFT every one of the 57 features is computed from. */
+export const FEATURE_FRAMES: FrameShape = { nFft: N_FFT, hop: HOP_LENGTH, frameLength: N_FFT, center: true };
+
+/** Frames of `length` samples: librosa's 1 + len // hop when centred, else only whole frames. */
+export function framesIn(length: number, { hop, frameLength, center }: FrameShape): number {
+  if (center) return 1 + Math.floor(length / hop);
+  return length < frameLength ? 0 : 1 + Math.floor((length - frameLength) / hop);
 }
 
 const windows = new Map<number, Float64Array>();
@@ -33,42 +56,46 @@ export function hannWindow(n: number): Float64Array {
 
 /** Frames of a centred framing of `length` samples (librosa: 1 + len // hop). */
 export function frameCount(length: number): number {
-  return 1 + Math.floor(length / HOP_LENGTH);
+  return framesIn(length, FEATURE_FRAMES);
 }
 
 /**
- * librosa.stft(y, n_fft=2048, hop_length=512, window="hann", center=True) with zero padding of
- * n_fft/2 on each side — the padding the reference features really used (checked frame by frame
- * against librosa's output: reflect padding does not reproduce the first and last frames).
+ * The STFT of `samples` framed as `shape` says. By default librosa.stft(y, n_fft=2048,
+ * hop_length=512, window="hann", center=True) with zero padding of n_fft/2 on each side — the
+ * padding the reference features really used (checked frame by frame against librosa's output:
+ * reflect padding does not reproduce the first and last frames).
  */
-export function stft(samples: Float32Array): Stft {
-  const nFrames = frameCount(samples.length);
-  const re = new Float32Array(nFrames * N_BINS);
-  const im = new Float32Array(nFrames * N_BINS);
-  const fft = realFft(N_FFT);
-  const frames = [new Float64Array(N_FFT), new Float64Array(N_FFT)] as const;
-  // Frames go through the FFT two at a time, one per SIMD lane.
+export function stft(samples: Float32Array, shape: FrameShape = FEATURE_FRAMES): Stft {
+  const nFrames = framesIn(samples.length, shape);
+  const nBins = shape.nFft / 2 + 1;
+  const re = new Float32Array(nFrames * nBins);
+  const im = new Float32Array(nFrames * nBins);
+  const fft = realFft(shape.nFft);
+  const frames = [new Float64Array(shape.nFft), new Float64Array(shape.nFft)] as const;
+  // Frames go through the FFT two at a time, one per SIMD lane (lanes never mix, so a silent
+  // frame keeps an exactly zero spectrum).
   for (let t = 0; t < nFrames; t += 2) {
-    windowedFrame(samples, t, frames[0]);
+    windowedFrame(samples, t, frames[0], shape);
     const pair = t + 1 < nFrames;
-    if (pair) windowedFrame(samples, t + 1, frames[1]);
-    fft.forwardPair(frames[0], pair ? frames[1] : undefined, re, im, t * N_BINS, (t + 1) * N_BINS);
+    if (pair) windowedFrame(samples, t + 1, frames[1], shape);
+    fft.forwardPair(frames[0], pair ? frames[1] : undefined, re, im, t * nBins, (t + 1) * nBins);
   }
-  return { nFrames, re, im };
+  return { nFrames, nBins, re, im };
 }
 
-/** Frame t of the zero-padded signal times the Hann window into `frame`. */
-function windowedFrame(samples: Float32Array, t: number, frame: Float64Array): void {
-  const window = hannWindow(N_FFT);
-  const start = t * HOP_LENGTH - N_FFT / 2;
-  if (start >= 0 && start + N_FFT <= samples.length) {
-    for (let n = 0; n < N_FFT; n++) frame[n] = (window[n] as number) * (samples[start + n] as number);
+/** Frame t of the (padded) signal times the Hann window into `frame`. */
+function windowedFrame(samples: Float32Array, t: number, frame: Float64Array, shape: FrameShape): void {
+  const { nFft, hop, frameLength, center } = shape;
+  const window = hannWindow(frameLength);
+  const start = t * hop - (center ? nFft / 2 : 0);
+  if (start >= 0 && start + frameLength <= samples.length && frameLength === nFft) {
+    for (let n = 0; n < nFft; n++) frame[n] = (window[n] as number) * (samples[start + n] as number);
     return;
   }
-  for (let n = 0; n < N_FFT; n++) {
-    const i = start + n;
-    frame[n] = i >= 0 && i < samples.length ? (window[n] as number) * (samples[i] as number) : 0;
-  }
+  const from = Math.max(0, -start);
+  const to = Math.min(frameLength, samples.length - start);
+  frame.fill(0);
+  for (let n = from; n < to; n++) frame[n] = (window[n] as number) * (samples[start + n] as number);
 }
 
 /** np.abs(D) rounded to float32, as librosa's magnitude spectrogram of a complex64 STFT. */
@@ -97,7 +124,7 @@ export function powerSpectrogram(magnitude: Float32Array): Float32Array {
  * real FFT of each masked frame, windowed overlap-add, division by the summed squared window
  * wherever it is not ~zero, then the centre padding trimmed off. The mask is applied two frames
  * at a time into a small buffer, so a masked copy of the whole STFT is never built, and each pair
- * goes through one complex inverse FFT.
+ * goes through one inverse FFT call (one frame per SIMD lane).
  */
 export function istft(spectrum: Stft, length: number, mask: Float32Array): Float64Array {
   const { nFrames, re, im } = spectrum;
