@@ -47,9 +47,13 @@ const RELOAD_RETRY_MS = 1000;
 export async function openCatalog(options: CatalogOptions): Promise<Catalog> {
   const { modelVersion } = options;
   const logger = options.logger ?? log.child({ module: "catalog" });
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const progressEvery = options.progressEvery ?? DEFAULT_PROGRESS_EVERY;
-  const store: TrackStore = await openStore(options.storeUrl, { logger, timeoutMs });
+  const store: TrackStore = await openStore(options.storeUrl, {
+    logger,
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+  });
+  // Never shorter than the store's own lock wait (SQLite's busy timeout), plus a margin to answer.
+  const timeoutMs = Math.max(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, store.longestWaitMs + 1000);
   const memory = new MemoryIndex(modelVersion);
   let closed = false;
 

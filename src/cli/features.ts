@@ -1,10 +1,9 @@
 import { availableParallelism } from "node:os";
-import { decodeAudio } from "../audio/index.js";
+import { decodeAudio, readInputFile, UnreadableFileError } from "../audio/index.js";
 import { createAnalyzerPool, extractFeatures, FEATURE_NAMES } from "../classifier/index.js";
 import { UsageError, UserFacingError, userMessage } from "../errors.js";
 import { log } from "../log.js";
 import { parseCliArgs } from "./cli-args.js";
-import { readInputFile, UnreadableFileError } from "./input-file.js";
 
 /**
  * `genrebot features <file…> [--json]`: the 57 librosa-equivalent features of each file, as a

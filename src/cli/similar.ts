@@ -1,3 +1,4 @@
+import { readInputFile, UnreadableFileError } from "../audio/index.js";
 import type { Neighbour, TrackRecord } from "../catalog/index.js";
 import { StoreUnavailableError } from "../catalog/index.js";
 import { loadDotEnv, readConfig } from "../config.js";
@@ -5,7 +6,6 @@ import { UsageError } from "../errors.js";
 import type { AnalyzedTrack } from "../service/index.js";
 import { parseSpotifyLink } from "../spotify/index.js";
 import { parseCliArgs } from "./cli-args.js";
-import { readInputFile, UnreadableFileError } from "./input-file.js";
 
 /**
  * `genrebot similar <file | spotify link> [--k 10] [--same-genre]`: analyses the track (remembering it

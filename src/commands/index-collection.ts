@@ -8,7 +8,7 @@ import {
 import type { CommandContext } from "../discord/index.js";
 import { cut, errorContent, NO_MENTIONS, replyPrivately, throttled } from "../discord/index.js";
 import { UserFacingError } from "../errors.js";
-import type { IndexProgress } from "../service/index.js";
+import { type IndexProgress, notSavedSentence } from "../service/index.js";
 import { parseSpotifyLink } from "../spotify/index.js";
 
 /**
@@ -136,6 +136,7 @@ function progressLine(p: IndexProgress): string {
   const extras = [
     p.withoutPreview > 0 ? `${p.withoutPreview} without preview` : undefined,
     p.failed > 0 ? `${p.failed} failed` : undefined,
+    p.notSaved > 0 ? `${p.notSaved} not saved` : undefined,
   ].filter(Boolean);
   return `Indexed ${p.done}/${p.total}${extras.length > 0 ? ` · ${extras.join(" · ")}` : ""}`;
 }
@@ -146,6 +147,7 @@ function finalLine(p: IndexProgress, catalogSize: number, stopped: boolean): str
     : `Done: ${p.done}/${p.total} tracks`;
   return [
     `${head} — ${p.indexed} newly indexed, ${p.skipped} already there, ${p.withoutPreview} without preview, ${p.failed} failed.`,
+    ...(p.notSaved > 0 ? [notSavedSentence(p.notSaved)] : []),
     `The catalog now holds ${catalogSize} tracks. Try /similar!`,
   ].join("\n");
 }

@@ -7,6 +7,7 @@ export {
   createTrackService,
   fileTrackId,
   type IndexProgress,
+  notSavedSentence,
   type TrackQuery,
   type TrackService,
   type TrackServiceDeps,
