@@ -12,6 +12,7 @@ const AREAS = {
   catalog: async () => (await import("./catalog.js")).runCatalogBench(),
   stats: async () => (await import("./stats.js")).runStatsBench(),
   bot: async () => (await import("./bot.js")).runBotBench(),
+  hostile: async () => (await import("./hostile.js")).runHostileBench(),
 } as const;
 
 type Area = keyof typeof AREAS;
