@@ -55,10 +55,9 @@ export async function runStatsBench(): Promise<void> {
     cache.stats(SERVER, ids);
     const cached = measure(ROUNDS * 20, () => cache.stats(SERVER, ids));
     const queries = records.filter((_, n) => n % 499 === 0).slice(0, QUERIES);
-    const scoped = measure(queries.length, (i) =>
-      memory.similar(queries[i] ?? records[0]!, { k: 10, server: SERVER }),
-    );
-    const everywhere = measure(queries.length, (i) => memory.similar(queries[i] ?? records[0]!, { k: 10 }));
+    const query = (i: number) => queries[i % queries.length] as (typeof records)[0];
+    const scoped = measure(queries.length, (i) => memory.similar(query(i), { k: 10, server: SERVER }));
+    const everywhere = measure(queries.length, (i) => memory.similar(query(i), { k: 10 }));
     console.log(
       `catalog ${CATALOG}, server ${ids.length} tracks: /stats ${ms(uncached.wall)} (cpu ${ms(uncached.cpu)}) first, ` +
         `${ms(cached.wall)} cached; /similar k=10 in the server ${ms(scoped.wall)} (cpu ${ms(scoped.cpu)}), ` +
