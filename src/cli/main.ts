@@ -37,6 +37,7 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
     usage: "similar <file | spotify link> [--k 10] [--same-genre] [--server <discord server id>]",
     summary: "tracks in the catalog that sound alike",
   },
+  bench: { usage: "bench [area...]", summary: "speed and memory figures (same as npm run bench)" },
 };
 
 export function usage(): string {
