@@ -21,6 +21,7 @@ import {
   summarizeFrames,
 } from "../src/classifier/features/index.js";
 import { musicnnPatches, yamnetPatches } from "../src/classifier/frontends/index.js";
+import { hearWithMusicnn, hearWithYamnet } from "../src/classifier/hearing.js";
 import { createAnalyzerPool } from "../src/classifier/pool.js";
 
 const DATA_DIR = path.resolve(import.meta.dirname, "../../shared/data");
@@ -110,20 +111,25 @@ export async function runClassifierBench(): Promise<void> {
   await measure(`YAMNet front end (${yamnetPatches(samples16k).length} patches)`, () =>
     yamnetPatches(samples16k),
   );
+  const yamnetInput = yamnetPatches(samples16k);
+  const musicnnInput = musicnnPatches(samples16k);
+  await measure("YAMNet network (onnxruntime-node, batch 8)", () => hearWithYamnet(yamnetInput));
+  const heard = await hearWithYamnet(yamnetInput);
+  await measure("musicnn network (onnxruntime-node, batch 1)", () => hearWithMusicnn(musicnnInput, heard));
 
-  // The frame pass's own stages from its stopwatch (wall time; the warm-up run is dropped).
-  const stageWall = Object.fromEntries(FEATURE_STAGES.map((s) => [s, []])) as unknown as Record<
+  // The frame pass's own stages from its stopwatch (CPU time; the warm-up run is dropped).
+  const stageCpu = Object.fromEntries(FEATURE_STAGES.map((s) => [s, []])) as unknown as Record<
     FeatureStage,
     number[]
   >;
   await measure("frame pass (analyzeFrames)", () => {
     const timings = Object.fromEntries(FEATURE_STAGES.map((s) => [s, 0])) as StageTimings;
     analyzeFrames(samples, timings);
-    for (const stage of FEATURE_STAGES) stageWall[stage].push(timings[stage]);
+    for (const stage of FEATURE_STAGES) stageCpu[stage].push(timings[stage]);
   });
   for (const stage of FEATURE_STAGES.filter((s) => s !== "summary")) {
     console.log(
-      `  ${stage.padEnd(34)} wall median ${median(stageWall[stage].slice(1)).toFixed(1).padStart(7)} ms`,
+      `  ${stage.padEnd(34)} CPU median ${median(stageCpu[stage].slice(1)).toFixed(1).padStart(7)} ms`,
     );
   }
   await measure("summary: whole clip, all 57", () => summarizeFrames(frames, FEATURE_NAMES));
@@ -135,7 +141,7 @@ export async function runClassifierBench(): Promise<void> {
     model.predict(Array(windows.length + 1).fill(features)),
   );
   const endToEnd = await measure("analyzeAudio end to end", () => analyzeAudio(clip));
-  console.log(`end to end CPU vs 150 ms target: ×${(endToEnd / 150).toFixed(2)}`);
+  console.log(`end to end CPU vs the 1,000 ms budget: ×${(endToEnd / 1000).toFixed(2)}`);
 
   const pool = createAnalyzerPool({ size: POOL_SIZE });
   try {

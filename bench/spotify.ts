@@ -1,7 +1,9 @@
 import Keyv from "keyv";
 import { request } from "undici";
+import { fetchAudio } from "../src/http/index.js";
 import { createLogger } from "../src/log.js";
-import { createPreviewResolver, createSpotify, fetchAudio, type Track } from "../src/spotify/index.js";
+import { createPreviewResolver } from "../src/previews/index.js";
+import { createSpotify, type Track } from "../src/spotify/index.js";
 import { emotifyClip, type FakeSong, fakeSpotifyId, startFakeInternet } from "../test/fakes/index.js";
 
 /**

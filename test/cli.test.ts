@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { genrebot } from "./helpers/genrebot.js";
 
-const SUBCOMMANDS = ["classify", "features", "train", "evaluate", "index", "similar", "bench"];
+const SUBCOMMANDS = ["classify", "features", "train", "evaluate", "index", "similar"];
 
 describe("genrebot command line", () => {
   it("--help lists every subcommand and exits 0", async () => {

@@ -6,7 +6,7 @@ import { Agent } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { downloadAttachment } from "../src/discord/attachments.js";
 import { UserFacingError } from "../src/errors.js";
-import { MAX_PREVIEW_BYTES } from "../src/spotify/index.js";
+import { MAX_PREVIEW_BYTES } from "../src/http/index.js";
 
 /**
  * Members' uploads go through the one downloader (fetchAudio) with Discord's CDN as the provider.

@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { genreChartSvg, renderGenreChart } from "../src/charts/genre-chart.js";
-import { genreColor, genreLabel } from "../src/charts/genre-colors.js";
-import { createChartRenderer } from "../src/charts/genre-renderer.js";
 import { type Analysis, analyzeAudio } from "../src/classifier/index.js";
 import { readConfig } from "../src/config.js";
+import { genreChartSvg, renderGenreChart } from "../src/discord/charts/genre-chart.js";
+import { genreColor, genreLabel } from "../src/discord/charts/genre-colors.js";
+import { createChartRenderer } from "../src/discord/charts/genre-renderer.js";
 
 /** The /genre chart, drawn from the real model's analysis of a real clip. */
 

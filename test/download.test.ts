@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fetchAudio, fetchJson, isAllowedHost, MAX_PREVIEW_BYTES } from "../src/spotify/index.js";
-import { parseRetryAfter } from "../src/spotify/retry.js";
+import { fetchAudio, fetchJson, isAllowedHost, MAX_PREVIEW_BYTES } from "../src/http/index.js";
+import { parseRetryAfter } from "../src/http/retry.js";
 import { emotifyClip, type FakeInternet, startFakeInternet } from "./fakes/index.js";
 import { failure } from "./helpers/failure.js";
 

@@ -4,14 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeAudio } from "../src/audio/index.js";
 import { UserFacingError } from "../src/errors.js";
 import { createLogger } from "../src/log.js";
-import {
-  createPreviewResolver,
-  createSpotify,
-  type PreviewResolver,
-  type SpotifyClient,
-  type Track,
-} from "../src/spotify/index.js";
-import { previewCacheKey } from "../src/spotify/previews.js";
+import { createPreviewResolver, type PreviewResolver } from "../src/previews/index.js";
+import { previewCacheKey } from "../src/previews/resolver.js";
+import { createSpotify, type SpotifyClient, type Track } from "../src/spotify/index.js";
 import {
   emotifyClip,
   type FakeInternet,

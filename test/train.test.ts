@@ -3,11 +3,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { analyzeAudio } from "../src/classifier/analyze.js";
-import { readFeatureCsv } from "../src/classifier/dataset/csv.js";
 import { FEATURE_NAMES } from "../src/classifier/features/index.js";
 import { loadGenreModel, saveGenreModel } from "../src/classifier/model/store.js";
-import { folderCandidate } from "../src/classifier/training/candidates.js";
-import { trainWithSelection } from "../src/classifier/training/recipe.js";
+import { folderCandidate } from "../src/training/candidates.js";
+import { readFeatureCsv } from "../src/training/dataset/csv.js";
+import { trainWithSelection } from "../src/training/recipe.js";
 import { genrebot } from "./helpers/genrebot.js";
 
 const DATA = path.resolve(import.meta.dirname, "../../shared/data");

@@ -1,7 +1,10 @@
-import { decodeAudio } from "../audio/index.js";
+import { atRate, decodeMono, MODEL_SAMPLE_RATE, NETWORK_SAMPLE_RATE } from "../audio/index.js";
 import { DEFAULT_MODEL_DIR } from "../config.js";
 import { analyzeFrames, FEATURE_NAMES, isFeatureName, summarizeFrames } from "./features/index.js";
+import { musicnnPatches, yamnetPatches } from "./frontends/index.js";
+import { hearWithMusicnn, hearWithYamnet } from "./hearing.js";
 import { type GenreModel, loadGenreModel } from "./model/store.js";
+import { assertAudible, NotMusicError } from "./not-music.js";
 import type { Analysis, TimelineWindow } from "./types.js";
 
 export const TIMELINE_WINDOW_SECONDS = 10;
@@ -43,19 +46,31 @@ export function timelineWindows(
 }
 
 /**
- * Bytes of any supported audio file → genre distribution, timeline, embedding. One frame-level
- * pass over the whole clip; the whole clip's summary drives the headline genres and the
- * embedding, and each timeline window is classified from the summary of its own frames (a rough
- * picture: see summarizeFrames), all in one batched inference. `features` are all 57 of the whole
- * clip; the windows summarise only the features the model reads (the shipped model ignores tempo,
- * the costliest summary).
+ * Bytes of any supported audio file → genre distribution, timeline, tags, music judgement,
+ * embedding. One decode feeds two rates: 16 kHz for the pretrained networks, 22.05 kHz for the
+ * 57 features. YAMNet listens first (the cheapest network) and a clip it hears no music in is
+ * refused before anything else runs. musicnn names the clip's tags and each 3 s patch's.
+ * The genre head reads the 57 features as before: one frame-level pass over the whole clip; the
+ * whole clip's summary drives the headline genres and each timeline window is classified from
+ * the summary of its own frames (a rough picture: see summarizeFrames), all in one batched
+ * inference. `features` are all 57 of the whole clip; the windows summarise only the features the
+ * model reads (the shipped model ignores tempo, the costliest summary).
  */
 export async function analyzeAudio(
   bytes: Uint8Array,
   options: { modelDir?: string } = {},
 ): Promise<Analysis> {
+  // Decode first: a file refused for its size or shape never costs a model load; a silent one
+  // is refused by its loudness before any network runs.
+  const decoded = await decodeMono(bytes);
+  assertAudible(decoded.samples);
   const model = await cachedGenreModel(options.modelDir);
-  const audio = await decodeAudio(bytes);
+  const network = atRate(decoded, NETWORK_SAMPLE_RATE).samples;
+  const yamnet = await hearWithYamnet(yamnetPatches(network));
+  if (!yamnet.music.isMusic) throw new NotMusicError("YAMNet heard no music (speech, noise or silence)");
+  const musicnn = await hearWithMusicnn(musicnnPatches(network), yamnet);
+
+  const audio = atRate(decoded, MODEL_SAMPLE_RATE);
   const frames = analyzeFrames(audio.samples);
   const features = summarizeFrames(frames, FEATURE_NAMES);
   // A name the extractor does not know is left out here and reported as missing by the scaler.
@@ -72,6 +87,9 @@ export async function analyzeAudio(
   return {
     genres: whole.genres,
     timeline,
+    tags: musicnn.tags,
+    music: yamnet.music,
+    patches: musicnn.patches,
     embedding: whole.embedding,
     modelVersion: model.version,
     durationSeconds: audio.durationSeconds,

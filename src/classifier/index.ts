@@ -1,5 +1,21 @@
-/** The one analysis core every command and CLI path uses. */
+/** The one analysis core every command and CLI path uses, and the model code training builds on. */
 export { analyzeAudio } from "./analyze.js";
-export { loadGenreModel } from "./model/store.js";
+export { extractFeatures, FEATURE_NAMES, type FeatureName } from "./features/index.js";
+export { musicnnPatches, yamnetPatches } from "./frontends/index.js";
+export { buildNetwork, type NetworkConfig, runNetwork, trainNetwork } from "./model/network.js";
+export { seededRandom, shuffledIndices } from "./model/rng.js";
+export { applyScaler, type FeatureRecord, fitScaler, type Scaler } from "./model/scaler.js";
+export { loadGenreModel, saveGenreModel } from "./model/store.js";
+export { NotMusicError } from "./not-music.js";
 export { createAnalyzerPool } from "./pool.js";
-export type { Analysis, AnalyzerPool, GenreScore, TimelineWindow } from "./types.js";
+export { runMusicnn, runYamnet } from "./pretrained/index.js";
+export { loadTf, type Tf } from "./tf.js";
+export type {
+  Analysis,
+  AnalyzerPool,
+  GenreScore,
+  MusicJudgement,
+  PatchPicture,
+  TagScore,
+  TimelineWindow,
+} from "./types.js";

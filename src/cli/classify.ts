@@ -1,12 +1,12 @@
-import { analyzeAudio } from "../classifier/analyze.js";
-import { parseCliArgs } from "../classifier/cli-args.js";
-import { readInputFile } from "../classifier/input-file.js";
-import type { Analysis, GenreScore } from "../classifier/types.js";
+import { readInputFile } from "../audio/index.js";
+import type { Analysis, GenreScore } from "../classifier/index.js";
+import { analyzeAudio } from "../classifier/index.js";
 import { loadDotEnv, readConfig } from "../config.js";
 import { UsageError } from "../errors.js";
 import type { TrackQuery } from "../service/index.js";
-import { openServices } from "../service/open.js";
+import { openServices } from "../service/index.js";
 import { parseSpotifyLink } from "../spotify/index.js";
+import { parseCliArgs } from "./cli-args.js";
 
 const BAR_WIDTH = 24;
 const TOP_GENRES = 5;
@@ -74,7 +74,7 @@ export function parseSpotifyQuery(text: string): TrackQuery {
  */
 async function classifySpotify(query: string, modelDir: string, json: boolean): Promise<number> {
   const config = { ...readConfig(process.env, ["spotify"]), modelDir };
-  const services = await openServices(config, { needsSpotify: true, poolSize: 1 });
+  const services = await openServices(config, { lookups: true, poolSize: 1 });
   try {
     const track = await services.service.find(parseSpotifyQuery(query));
     const { analysis, record, saved } = await services.service.analyzeTrack(track);

@@ -1,17 +1,20 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import { svgToPng } from "../charts/render.js";
-import { parseCliArgs } from "../classifier/cli-args.js";
-import { featuresOfAudioFiles } from "../classifier/dataset/audio-features.js";
-import { readFeatureCsv } from "../classifier/dataset/csv.js";
-import { listLabelFolders } from "../classifier/dataset/label-folders.js";
-import { evaluationSvg } from "../classifier/evaluation/chart.js";
-import { type Evaluation, evaluatePredictions } from "../classifier/evaluation/metrics.js";
-import type { FeatureRecord } from "../classifier/model/scaler.js";
-import { loadGenreModel } from "../classifier/model/store.js";
-import { createProgress } from "../classifier/progress.js";
+import type { FeatureRecord } from "../classifier/index.js";
+import { loadGenreModel } from "../classifier/index.js";
 import { loadDotEnv, readConfig } from "../config.js";
 import { UsageError, UserFacingError } from "../errors.js";
+import { svgToPng } from "../lib/svg.js";
+import {
+  type Evaluation,
+  evaluatePredictions,
+  evaluationSvg,
+  featuresOfAudioFiles,
+  listLabelFolders,
+  readFeatureCsv,
+} from "../training/index.js";
+import { parseCliArgs } from "./cli-args.js";
+import { createProgress } from "./progress.js";
 
 interface LabelledRecords {
   records: FeatureRecord[];

@@ -1,9 +1,8 @@
 import path from "node:path";
-import { parseCliArgs } from "../classifier/cli-args.js";
-import { createProgress, type Progress } from "../classifier/progress.js";
-import { trainOnLabelFolders } from "../classifier/training/folders.js";
-import { type EmotifySource, trainShippedModel } from "../classifier/training/shipped.js";
 import { UsageError } from "../errors.js";
+import { type EmotifySource, trainOnLabelFolders, trainShippedModel } from "../training/index.js";
+import { parseCliArgs } from "./cli-args.js";
+import { createProgress, type Progress } from "./progress.js";
 
 /**
  * `genrebot train --out <dir>`: the shipped recipe on ../shared/data.

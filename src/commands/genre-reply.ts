@@ -1,10 +1,16 @@
 import { ActionRowBuilder, AttachmentBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder } from "discord.js";
-import { genreColorNumber, genreLabel } from "../charts/genre-colors.js";
-import type { ReplyBody } from "../discord/respond.js";
+import type { TrackRecord } from "../catalog/index.js";
+import type { ReplyBody } from "../discord/index.js";
+import { cut, genreColorNumber, genreLabel, inert } from "../discord/index.js";
 import type { AnalyzedTrack } from "../service/index.js";
-import { safe, truncate } from "./text.js";
 
 export const CHART_FILE = "genre.png";
+
+/**
+ * A credit or album name gets at most this much of the description, so a 70-artist credit is cut
+ * there and the genre line below it always shows.
+ */
+const CREDIT_MAX = 1500;
 
 const SOURCE_NAMES: Record<string, string> = {
   spotify: "Spotify",
@@ -12,6 +18,13 @@ const SOURCE_NAMES: Record<string, string> = {
   itunes: "Apple Music",
   upload: "your upload",
 };
+
+/** Where a member can open the track: Spotify when the bot found it there, else Deezer. */
+export function trackPage(record: TrackRecord): { service: string; url: string } | undefined {
+  if (record.spotifyUrl) return { service: "Spotify", url: record.spotifyUrl };
+  if (record.deezerUrl) return { service: "Deezer", url: record.deezerUrl };
+  return undefined;
+}
 
 /** The custom id of the "Similar tracks" button: the router sends clicks to /similar. */
 export function similarButtonId(trackId: string): string {
@@ -32,22 +45,26 @@ export function genreReply(result: AnalyzedTrack, chartPng: Uint8Array): ReplyBo
     ? ` · then ${genreLabel(second.genre)} ${Math.round(second.probability * 100)}%`
     : "";
   const lines = [
-    record.artists.length > 0 ? `by **${safe(record.artists.join(", "))}**` : undefined,
-    record.album ? `on *${safe(record.album)}*` : undefined,
+    record.artists.length > 0 ? `by **${cut(inert(record.artists.join(", ")), CREDIT_MAX)}**` : undefined,
+    record.album ? `on *${cut(inert(record.album), CREDIT_MAX)}*` : undefined,
     "",
     `## ${genreLabel(top.genre)} · ${confidence}%${runnerUp}`,
     `Preview audio: ${SOURCE_NAMES[record.previewSource ?? ""] ?? record.previewSource ?? "unknown"}`,
   ].filter((line) => line !== undefined);
 
   const embed = new EmbedBuilder()
-    .setTitle(truncate(safe(record.title), 256))
-    .setDescription(lines.join("\n"))
+    .setTitle(cut(inert(record.title), "embedTitle"))
+    .setDescription(cut(lines.join("\n"), "embedDescription"))
     .setColor(genreColorNumber(top.genre))
     .setImage(`attachment://${CHART_FILE}`)
     .setFooter({
-      text: `Model ${analysis.modelVersion}${result.saved ? "" : " · not saved to the catalog (storage is down)"}`,
+      text: cut(
+        `Model ${analysis.modelVersion}${result.saved ? "" : " · not saved to the catalog (storage is down)"}`,
+        "footer",
+      ),
     });
-  if (record.spotifyUrl) embed.setURL(record.spotifyUrl);
+  const page = trackPage(record);
+  if (page) embed.setURL(page.url);
   if (record.artworkUrl) embed.setThumbnail(record.artworkUrl);
 
   const buttons = new ActionRowBuilder<ButtonBuilder>();
@@ -62,14 +79,15 @@ export function genreReply(result: AnalyzedTrack, chartPng: Uint8Array): ReplyBo
         .setEmoji("🎧"),
     );
   }
-  if (record.spotifyUrl) {
+  if (page) {
     buttons.addComponents(
-      new ButtonBuilder().setLabel("Open in Spotify").setStyle(ButtonStyle.Link).setURL(record.spotifyUrl),
+      new ButtonBuilder().setLabel(`Open in ${page.service}`).setStyle(ButtonStyle.Link).setURL(page.url),
     );
   }
   const chart = new AttachmentBuilder(Buffer.from(chartPng), {
     name: CHART_FILE,
-    description: `Genre probabilities for ${truncate(record.title, 900)}`,
+    // Alt text is plain text: cut, never escaped (a backslash would be read out).
+    description: cut(`Genre probabilities for ${record.title}`, "attachmentDescription"),
   });
   return {
     content: "",

@@ -1,10 +1,9 @@
 import { type ChatInputCommandInteraction, SlashCommandBuilder } from "discord.js";
-import { checkUpload, downloadAttachment } from "../discord/attachments.js";
-import { answerSlowly, showError } from "../discord/respond.js";
-import { UserFacingError } from "../errors.js";
+import type { CommandContext, Replyable } from "../discord/index.js";
+import { answerSlowly } from "../discord/index.js";
 import { genreReply } from "./genre-reply.js";
-import { hasTrackQuery, readTrackQuery, suggestSongs, withTrackOptions } from "./track-options.js";
-import type { CommandContext } from "./types.js";
+import { checkSource, hear, type TrackSource } from "./message-track.js";
+import { readTrackQuery, suggestSongs, withTrackOptions } from "./track-options.js";
 
 /** `/genre`: which genre a song is, from its 30-second preview or a member's own recording. */
 export const data = withTrackOptions(
@@ -17,25 +16,24 @@ export const data = withTrackOptions(
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const file = interaction.options.getAttachment("file");
-  const query = readTrackQuery(interaction);
-  try {
-    if (!file && !hasTrackQuery(query)) {
-      throw new UserFacingError(
-        "empty-query",
-        "Tell me an artist and a song, paste a Spotify link, or upload a file.",
-      );
-    }
-    // Refuse an oversized or non-audio upload before spending a cooldown or a queue slot on it.
-    if (file) checkUpload(file, ctx.attachments.maxBytes);
-  } catch (error) {
-    await showError(interaction, ctx, error);
-    return;
-  }
+  const source: TrackSource = file ? { file } : { query: readTrackQuery(interaction) };
   const ephemeral = interaction.options.getBoolean("private") ?? false;
+  await answerGenre(interaction, ctx, source, ephemeral);
+}
+
+/**
+ * The /genre answer for any way of naming a track (slash command, context menu). A bad query or an
+ * unfit upload is refused before a cooldown or a queue slot is spent; the router shows what is thrown.
+ */
+export async function answerGenre(
+  interaction: Replyable,
+  ctx: CommandContext,
+  source: TrackSource,
+  ephemeral: boolean,
+): Promise<void> {
+  checkSource(source, ctx);
   await answerSlowly(interaction, ctx, { ephemeral, cooldown: "genre", queued: true }, async () => {
-    const result = file
-      ? await ctx.service.analyzeFile(await downloadAttachment(file, ctx.attachments), file.name)
-      : await ctx.service.analyzeTrack(await ctx.service.find(query));
+    const result = await hear(source, ctx, interaction.guildId ?? undefined);
     return genreReply(result, await ctx.charts.render(result.analysis));
   });
 }

@@ -1,7 +1,7 @@
 import type { Attachment } from "discord.js";
 import type { Dispatcher } from "undici";
 import { UserFacingError } from "../errors.js";
-import { fetchAudio } from "../spotify/index.js";
+import { fetchAudio } from "../http/index.js";
 
 /**
  * Downloads a member's uploaded recording through genrebot's one downloader (`fetchAudio`): only

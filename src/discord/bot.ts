@@ -1,22 +1,26 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { Client, type ClientOptions, Events, GatewayIntentBits } from "discord.js";
 import type { Dispatcher } from "undici";
-import { createChartRenderer } from "../charts/genre-renderer.js";
-import type { BotLimits, CommandContext } from "../commands/types.js";
 import type { Config } from "../config.js";
 import { UserFacingError } from "../errors.js";
+import { withDeadline } from "../lib/deadline.js";
 import { type Logger, log } from "../log.js";
 import type { TrackService } from "../service/index.js";
-import type { SpotifyClient } from "../spotify/index.js";
+import type { TrackFinder } from "../spotify/index.js";
+import { createChartRenderer } from "./charts/genre-renderer.js";
+import type { BotLimits, Command, CommandContext } from "./command.js";
 import { Cooldowns } from "./cooldowns.js";
 import { DEFAULT_LIMITS } from "./limits.js";
 import { createRouter } from "./router.js";
 import { WorkQueue } from "./work-queue.js";
 
 export interface StartBotOptions {
+  /** The commands the bot answers (the same list main.ts registers). */
+  commands: readonly Command[];
   config: Pick<Config, "discord">;
   service: TrackService;
-  /** For song autocomplete; without it suggestions are simply empty. */
-  spotify?: Pick<SpotifyClient, "suggest">;
+  /** For song autocomplete (Spotify or Deezer); without it suggestions are simply empty. */
+  finder?: Pick<TrackFinder, "suggest">;
   /** Closes what the bot doesn't own (analyzer pool, catalog store), last thing on shutdown. */
   onShutdown?: () => Promise<void>;
   logger?: Logger;
@@ -48,10 +52,10 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   const logger = (options.logger ?? log).child({ module: "discord" });
   const limits: BotLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const shutdown = new AbortController();
-  const { service, spotify } = options;
+  const { service, finder } = options;
   const ctx: CommandContext = {
     service,
-    suggest: spotify ? (query) => spotify.suggest(query) : undefined,
+    suggest: finder ? (query) => finder.suggest(query) : undefined,
     limits,
     logger,
     cooldowns: new Cooldowns(limits.cooldownSeconds),
@@ -65,7 +69,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     indexJobs: new Set(),
     shutdown: shutdown.signal,
   };
-  const router = createRouter(ctx);
+  const router = createRouter(options.commands, ctx);
 
   // Slash commands need no privileged intents; Guilds gives channel context for replies.
   const client = new Client({
@@ -97,9 +101,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       logger.info({ inFlight: router.inFlight.size }, "shutting down");
       router.close();
       shutdown.abort();
-      const bound = new Promise((resolve) =>
-        setTimeout(resolve, options.shutdownTimeoutMs ?? 15_000).unref(),
-      );
+      const bound = sleep(options.shutdownTimeoutMs ?? 15_000, undefined, { ref: false });
       await Promise.race([Promise.allSettled([...router.inFlight]), bound]);
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);
@@ -130,19 +132,14 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
 
 async function login(client: Client, token: string, timeoutMs: number): Promise<void> {
   const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`no answer within ${Math.round(timeoutMs / 1000)} s`)),
-      timeoutMs,
-    );
-  });
   try {
-    await Promise.race([Promise.all([client.login(token), ready]), deadline]);
+    await withDeadline(
+      Promise.all([client.login(token), ready]),
+      timeoutMs,
+      () => new Error(`no answer within ${Math.round(timeoutMs / 1000)} s`),
+    );
   } catch (error) {
     throw loginError(error);
-  } finally {
-    clearTimeout(timer);
   }
 }
 

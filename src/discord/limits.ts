@@ -1,4 +1,4 @@
-import type { BotLimits } from "../commands/types.js";
+import type { BotLimits } from "./command.js";
 
 /**
  * Defaults sized for one small VPS: 4 analyses at once keeps two cores busy without starving

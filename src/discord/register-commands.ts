@@ -1,6 +1,6 @@
 import { REST, Routes } from "discord.js";
-import { COMMANDS } from "../commands/index.js";
 import { UserFacingError } from "../errors.js";
+import type { Command } from "./command.js";
 
 export interface Registration {
   scope: "guild" | "global";
@@ -12,6 +12,7 @@ export interface Registration {
  * (instant, for development), otherwise globally (Discord may take up to an hour to show it).
  */
 export async function registerCommands(options: {
+  commands: readonly Command[];
   token: string;
   clientId: string;
   guildId?: string | undefined;
@@ -21,7 +22,7 @@ export async function registerCommands(options: {
   const rest = new REST({ version: "10", ...(options.api ? { api: options.api } : {}) }).setToken(
     options.token,
   );
-  const body = COMMANDS.map((command) => command.data.toJSON());
+  const body = options.commands.map((command) => command.data.toJSON());
   const route = options.guildId
     ? Routes.applicationGuildCommands(options.clientId, options.guildId)
     : Routes.applicationCommands(options.clientId);

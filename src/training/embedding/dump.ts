@@ -1,10 +1,9 @@
 import { appendFile, mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { atRate, decodeMono, NETWORK_SAMPLE_RATE } from "../../audio/index.js";
-import { musicnnPatches, yamnetPatches } from "../../classifier/frontends/index.js";
-import { runMusicnn, runYamnet } from "../../classifier/pretrained/index.js";
-import { SHARED_DATA_DIR } from "../../classifier/training/shipped.js";
+import { musicnnPatches, runMusicnn, runYamnet, yamnetPatches } from "../../classifier/index.js";
 import { PROJECT_ROOT } from "../../config.js";
+import { SHARED_DATA_DIR } from "../shipped.js";
 
 /**
  * `npm run embedding:dump`: what the pretrained networks hear in every Emotify clip, through the

@@ -1,12 +1,14 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { BotLimits } from "../../../src/commands/types.js";
+import { COMMANDS } from "../../../src/commands/index.js";
 import { readConfig } from "../../../src/config.js";
 import { type RunningBot, startBot } from "../../../src/discord/bot.js";
+import type { BotLimits } from "../../../src/discord/command.js";
+import { type Registration, registerCommands } from "../../../src/discord/register-commands.js";
 import { createLogger, type Logger } from "../../../src/log.js";
 import type { TrackService } from "../../../src/service/index.js";
-import { openServices } from "../../../src/service/open.js";
+import { describeSources, openServices } from "../../../src/service/open.js";
 import { emotifyClip, type FakeInternet, type FakeSong, fakeSpotifyId, startFakeInternet } from "../index.js";
 import { FakeDiscord } from "./index.js";
 
@@ -64,37 +66,60 @@ export interface BotHarness {
   /** The model the bot's analyzer pool loaded. */
   modelDir: string;
   logger: Logger;
+  /** Registers the bot's commands in the fake guild, as `npm run deploy-commands` does. */
+  registerCommands(): Promise<Registration>;
   close(): Promise<void>;
 }
 
 export async function startBotHarness(options: {
   songs: FakeSong[];
   playlists?: Array<{ id: string; name: string; entries: string[] }>;
+  albums?: Array<{ id: string; name: string; trackIds: string[] }>;
+  /** Spotify app in Extended Quota Mode (playlists readable); default: Development Mode. */
+  extendedQuota?: boolean;
+  /** What the bot may do in the channel (default: everything a member may, plus Manage Server). */
+  botPermissions?: bigint;
   limits?: Partial<BotLimits>;
   poolSize?: number;
   /** Default: a fresh SQLite file in a temp dir. */
   storeUrl?: string;
-}): Promise<BotHarness> {
+  /** false: no Spotify credentials, as `npm start` with a Discord-only .env (Deezer answers searches). */
+  spotify?: boolean;
+  /** PRESENCE_INTENT=true: the bot asks for Guild Presences (`/genre` with no arguments). */
+  presenceIntent?: boolean;
+}): Promise<BotHarness & { sources: string }> {
   const logger = createLogger(process.env.TEST_LOG_LEVEL ?? "silent");
   const dir = mkdtempSync(path.join(tmpdir(), "genrebot-e2e-"));
-  const internet = await startFakeInternet({ songs: options.songs, playlists: options.playlists ?? [] });
+  const internet = await startFakeInternet({
+    songs: options.songs,
+    playlists: options.playlists ?? [],
+    albums: options.albums ?? [],
+    extendedQuota: options.extendedQuota ?? false,
+  });
   const restoreHttps = internet.installGlobalHttpsAgent();
-  const fake = await FakeDiscord.start();
+  const fake = await FakeDiscord.start(
+    options.botPermissions === undefined ? {} : { botPermissions: options.botPermissions },
+  );
   const config = readConfig(
     {
       DISCORD_TOKEN: fake.token,
       DISCORD_CLIENT_ID: fake.applicationId,
       DISCORD_GUILD_ID: fake.guild.id,
-      SPOTIFY_CLIENT_ID: internet.credentials.clientId,
-      SPOTIFY_CLIENT_SECRET: internet.credentials.clientSecret,
+      ...(options.spotify === false
+        ? {}
+        : {
+            SPOTIFY_CLIENT_ID: internet.credentials.clientId,
+            SPOTIFY_CLIENT_SECRET: internet.credentials.clientSecret,
+          }),
+      PRESENCE_INTENT: options.presenceIntent ? "true" : undefined,
       STORE_URL: options.storeUrl ?? `sqlite://${path.join(dir, "catalog.sqlite")}`,
       // Lets a run use another trained model, as the bot itself does.
       MODEL_DIR: process.env.MODEL_DIR,
     },
-    ["discord", "spotify"],
+    ["discord"],
   );
   const services = await openServices(config, {
-    needsSpotify: true,
+    lookups: true,
     logger,
     dispatcher: internet.dispatcher,
     poolSize: options.poolSize ?? 2,
@@ -108,9 +133,10 @@ export async function startBotHarness(options: {
   let bot: RunningBot;
   try {
     bot = await startBot({
+      commands: COMMANDS,
       config,
       service: services.service,
-      spotify: services.spotify,
+      finder: services.finder,
       onShutdown: () => services.close(),
       logger,
       clientOptions: fake.clientOptions,
@@ -132,6 +158,15 @@ export async function startBotHarness(options: {
     service: services.service,
     modelDir: config.modelDir,
     logger,
+    sources: describeSources(services.sources),
+    registerCommands: () =>
+      registerCommands({
+        commands: COMMANDS,
+        token: fake.token,
+        clientId: fake.applicationId,
+        guildId: fake.guild.id,
+        api: fake.apiUrl,
+      }),
     async close() {
       await bot.stop();
       await cleanUp();
