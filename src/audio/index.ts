@@ -1,5 +1,12 @@
-/** Any supported audio file -> mono Float32 samples at the rate the models were trained on. */
+/** Any supported audio file -> mono Float32 samples at the rate each consumer needs. */
 export { AudioError } from "./error.js";
 export { type AudioLimits, DEFAULT_AUDIO_LIMITS } from "./limits.js";
-export { type DecodedAudio, decodeAudio, MODEL_SAMPLE_RATE } from "./load.js";
+export {
+  atRate,
+  type DecodedAudio,
+  decodeAudio,
+  decodeMono,
+  MODEL_SAMPLE_RATE,
+  NETWORK_SAMPLE_RATE,
+} from "./load.js";
 export { resample } from "./resample.js";

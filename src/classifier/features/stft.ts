@@ -11,11 +11,34 @@ export const FLOAT32_TINY = 1.1754943508222875e-38;
 export const HOP_LENGTH = 512;
 export const N_BINS = N_FFT / 2 + 1;
 
-/** Complex STFT, frame-major: bin k of frame t is at t * N_BINS + k. Float32 like librosa's complex64. */
+/** Complex STFT, frame-major: bin k of frame t is at t * nBins + k. Float32 like librosa's complex64. */
 export interface Stft {
   nFrames: number;
+  /** nFft / 2 + 1 (N_BINS for the features' STFT). */
+  nBins: number;
   re: Float32Array;
   im: Float32Array;
+}
+
+/**
+ * How a signal is cut into frames: `frameLength` samples every `hop`, times a periodic Hann of
+ * `frameLength`, zero-padded to `nFft` at the end (as tf.signal.stft pads). `center` pads the
+ * signal with nFft / 2 zeros each side first (librosa's `center=True`, `pad_mode="constant"`).
+ */
+export interface FrameShape {
+  nFft: number;
+  hop: number;
+  frameLength: number;
+  center: boolean;
+}
+
+/** librosa.stft's defaults at 22 050 Hz: the STFT every one of the 57 features is computed from. */
+export const FEATURE_FRAMES: FrameShape = { nFft: N_FFT, hop: HOP_LENGTH, frameLength: N_FFT, center: true };
+
+/** Frames of `length` samples: librosa's 1 + len // hop when centred, else only whole frames. */
+export function framesIn(length: number, { hop, frameLength, center }: FrameShape): number {
+  if (center) return 1 + Math.floor(length / hop);
+  return length < frameLength ? 0 : 1 + Math.floor((length - frameLength) / hop);
 }
 
 const windows = new Map<number, Float64Array>();
@@ -33,26 +56,28 @@ export function hannWindow(n: number): Float64Array {
 
 /** Frames of a centred framing of `length` samples (librosa: 1 + len // hop). */
 export function frameCount(length: number): number {
-  return 1 + Math.floor(length / HOP_LENGTH);
+  return framesIn(length, FEATURE_FRAMES);
 }
 
 /**
- * librosa.stft(y, n_fft=2048, hop_length=512, window="hann", center=True) with zero padding of
- * n_fft/2 on each side — the padding the reference features really used (checked frame by frame
- * against librosa's output: reflect padding does not reproduce the first and last frames).
+ * The STFT of `samples` framed as `shape` says. By default librosa.stft(y, n_fft=2048,
+ * hop_length=512, window="hann", center=True) with zero padding of n_fft/2 on each side — the
+ * padding the reference features really used (checked frame by frame against librosa's output:
+ * reflect padding does not reproduce the first and last frames).
  */
-export function stft(samples: Float32Array): Stft {
-  const nFrames = frameCount(samples.length);
-  const re = new Float32Array(nFrames * N_BINS);
-  const im = new Float32Array(nFrames * N_BINS);
-  const fft = realFft(N_FFT);
-  const frames = [new Float64Array(N_FFT), new Float64Array(N_FFT)] as const;
+export function stft(samples: Float32Array, shape: FrameShape = FEATURE_FRAMES): Stft {
+  const nFrames = framesIn(samples.length, shape);
+  const nBins = shape.nFft / 2 + 1;
+  const re = new Float32Array(nFrames * nBins);
+  const im = new Float32Array(nFrames * nBins);
+  const fft = realFft(shape.nFft);
+  const frames = [new Float64Array(shape.nFft), new Float64Array(shape.nFft)] as const;
   // Frames go through the FFT two at a time; an all-zero frame (digital silence) is skipped and
   // keeps its exact zero spectrum, as in librosa, instead of picking up its partner's rounding.
   const pending: number[] = [];
   for (let t = 0; t < nFrames; t++) {
     const frame = frames[pending.length] as Float64Array;
-    if (!windowedFrame(samples, t, frame)) continue;
+    if (!windowedFrame(samples, t, frame, shape)) continue;
     pending.push(t);
     if (pending.length === 2) {
       fft.forwardPair(
@@ -60,22 +85,23 @@ export function stft(samples: Float32Array): Stft {
         frames[1],
         re,
         im,
-        (pending[0] as number) * N_BINS,
-        (pending[1] as number) * N_BINS,
+        (pending[0] as number) * nBins,
+        (pending[1] as number) * nBins,
       );
       pending.length = 0;
     }
   }
-  if (pending.length === 1) fft.forward(frames[0], re, im, (pending[0] as number) * N_BINS);
-  return { nFrames, re, im };
+  if (pending.length === 1) fft.forward(frames[0], re, im, (pending[0] as number) * nBins);
+  return { nFrames, nBins, re, im };
 }
 
-/** Frame t of the zero-padded signal times the Hann window into `frame`; false if it is all zero. */
-function windowedFrame(samples: Float32Array, t: number, frame: Float64Array): boolean {
-  const window = hannWindow(N_FFT);
-  const start = t * HOP_LENGTH - N_FFT / 2;
+/** Frame t of the (padded) signal times the Hann window into `frame`; false if it is all zero. */
+function windowedFrame(samples: Float32Array, t: number, frame: Float64Array, shape: FrameShape): boolean {
+  const { nFft, hop, frameLength, center } = shape;
+  const window = hannWindow(frameLength);
+  const start = t * hop - (center ? nFft / 2 : 0);
   const from = Math.max(0, -start);
-  const to = Math.min(N_FFT, samples.length - start);
+  const to = Math.min(frameLength, samples.length - start);
   frame.fill(0);
   let any = false;
   for (let n = from; n < to; n++) {
