@@ -2,7 +2,13 @@ import { readFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 import path from "node:path";
 import { decodeToMono } from "../src/audio/decode.js";
-import { DEFAULT_AUDIO_LIMITS, decodeAudio, MODEL_SAMPLE_RATE, resample } from "../src/audio/index.js";
+import {
+  DEFAULT_AUDIO_LIMITS,
+  decodeAudio,
+  MODEL_SAMPLE_RATE,
+  NETWORK_SAMPLE_RATE,
+  resample,
+} from "../src/audio/index.js";
 import { analyzeAudio, cachedGenreModel, timelineWindows } from "../src/classifier/analyze.js";
 import {
   analyzeFrames,
@@ -14,6 +20,7 @@ import {
   type StageTimings,
   summarizeFrames,
 } from "../src/classifier/features/index.js";
+import { musicnnPatches, yamnetPatches } from "../src/classifier/frontends/index.js";
 import { createAnalyzerPool } from "../src/classifier/pool.js";
 
 const DATA_DIR = path.resolve(import.meta.dirname, "../../shared/data");
@@ -93,6 +100,16 @@ export async function runClassifierBench(): Promise<void> {
     resample(mono.samples, mono.sampleRate, MODEL_SAMPLE_RATE),
   );
   await measure("decodeAudio (both)", () => decodeAudio(clip));
+  await measure("resample 44.1 → 16 kHz (networks)", () =>
+    resample(mono.samples, mono.sampleRate, NETWORK_SAMPLE_RATE),
+  );
+  const samples16k = resample(mono.samples, mono.sampleRate, NETWORK_SAMPLE_RATE);
+  await measure(`musicnn front end (${musicnnPatches(samples16k).length} patches)`, () =>
+    musicnnPatches(samples16k),
+  );
+  await measure(`YAMNet front end (${yamnetPatches(samples16k).length} patches)`, () =>
+    yamnetPatches(samples16k),
+  );
 
   // The frame pass's own stages from its stopwatch (wall time; the warm-up run is dropped).
   const stageWall = Object.fromEntries(FEATURE_STAGES.map((s) => [s, []])) as unknown as Record<
