@@ -1,7 +1,9 @@
-import { decodeAudio } from "../audio/index.js";
+import { atRate, decodeMono, MODEL_SAMPLE_RATE, NETWORK_SAMPLE_RATE } from "../audio/index.js";
 import { DEFAULT_MODEL_DIR } from "../config.js";
 import { analyzeFrames, FEATURE_NAMES, isFeatureName, summarizeFrames } from "./features/index.js";
+import { heardGenres } from "./model/fused.js";
 import { type GenreModel, loadGenreModel } from "./model/store.js";
+import { hearClip } from "./pretrained/outputs.js";
 import type { Analysis, TimelineWindow } from "./types.js";
 
 export const TIMELINE_WINDOW_SECONDS = 10;
@@ -55,11 +57,39 @@ export async function analyzeAudio(
   options: { modelDir?: string } = {},
 ): Promise<Analysis> {
   const model = await cachedGenreModel(options.modelDir);
-  const audio = await decodeAudio(bytes);
+  const decoded = await decodeMono(bytes);
+  const audio = atRate(decoded, MODEL_SAMPLE_RATE);
   const frames = analyzeFrames(audio.samples);
   const features = summarizeFrames(frames, FEATURE_NAMES);
   // A name the extractor does not know is left out here and reported as missing by the scaler.
   const modelNames = model.scaler.featureNames.filter(isFeatureName);
+  const common = { modelVersion: model.version, durationSeconds: audio.durationSeconds, features };
+  if (model.heard) {
+    // Genre v2: the pretrained networks hear the 16 kHz clip; the timeline is their 3 s patches.
+    const heard = await hearClip(atRate(decoded, NETWORK_SAMPLE_RATE).samples);
+    const patchFeatures = heard.patches.map((p) =>
+      summarizeFrames(frames, modelNames, {
+        start: Math.round(p.startSeconds * audio.sampleRate),
+        end: Math.min(audio.samples.length, Math.round(p.endSeconds * audio.sampleRate)),
+      }),
+    );
+    const [whole, ...perPatch] = await heardGenres(model, [
+      { features, outputs: heard.clip },
+      ...heard.patches.map((p, i) => ({ features: { ...features, ...patchFeatures[i] }, outputs: p })),
+    ]);
+    if (!whole) throw new Error("the model returned no prediction");
+    return {
+      ...common,
+      genres: whole.genres,
+      experts: whole.experts,
+      timeline: heard.patches.map((p, i) => ({
+        startSeconds: p.startSeconds,
+        endSeconds: p.endSeconds,
+        genres: perPatch[i]?.genres ?? [],
+      })),
+      embedding: whole.embedding,
+    };
+  }
   const windows = timelineWindows(audio.samples.length, audio.sampleRate);
   const windowFeatures = windows.map((range) => summarizeFrames(frames, modelNames, range));
   const [whole, ...perWindow] = model.predict([features, ...windowFeatures]);
@@ -69,12 +99,5 @@ export async function analyzeAudio(
     endSeconds: end / audio.sampleRate,
     genres: perWindow[i]?.genres ?? [],
   }));
-  return {
-    genres: whole.genres,
-    timeline,
-    embedding: whole.embedding,
-    modelVersion: model.version,
-    durationSeconds: audio.durationSeconds,
-    features,
-  };
+  return { ...common, genres: whole.genres, timeline, embedding: whole.embedding };
 }

@@ -1,10 +1,28 @@
 /** The one analysis core every command and CLI path uses, and the model code training builds on. */
 export { analyzeAudio } from "./analyze.js";
 export { extractFeatures, FEATURE_NAMES, type FeatureName } from "./features/index.js";
+export {
+  blockNames,
+  expertB,
+  fuseGated,
+  type GatedFusion,
+  type GenreMapping,
+  type HeardBlock,
+  type HeardModel,
+  headProbabilities,
+  heardRecord,
+  type LinearHead,
+  mappedEvidence,
+  type PretrainedOutputs,
+  pool,
+  ranked,
+  softmax,
+} from "./model/heard.js";
 export { buildNetwork, type NetworkConfig, runNetwork, trainNetwork } from "./model/network.js";
 export { seededRandom, shuffledIndices } from "./model/rng.js";
 export { applyScaler, type FeatureRecord, fitScaler, type Scaler } from "./model/scaler.js";
 export { loadGenreModel, saveGenreModel } from "./model/store.js";
 export { createAnalyzerPool } from "./pool.js";
+export { musicnnTagNames, yamnetClassNames } from "./pretrained/index.js";
 export { loadTf, type Tf } from "./tf.js";
 export type { Analysis, AnalyzerPool, GenreScore, TimelineWindow } from "./types.js";

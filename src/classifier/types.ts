@@ -13,7 +13,9 @@ export interface TimelineWindow {
 export interface Analysis {
   /** Every label of the model, highest probability first; probabilities sum to 1. */
   genres: GenreScore[];
-  /** 10 s windows with a 5 s hop over the clip. */
+  /** What each expert alone says (genre v2 models): A from the 57 features, B from the pretrained networks. */
+  experts?: { features: GenreScore[]; heard: GenreScore[] };
+  /** musicnn's 3 s patches (genre v2 models), else 10 s windows with a 5 s hop over the clip. */
   timeline: TimelineWindow[];
   /** The model's penultimate layer, L2-normalised: compare tracks by cosine similarity. */
   embedding: Float32Array;
