@@ -21,6 +21,7 @@ import {
   summarizeFrames,
 } from "../src/classifier/features/index.js";
 import { musicnnPatches, yamnetPatches } from "../src/classifier/frontends/index.js";
+import { hearWithMusicnn, hearWithYamnet } from "../src/classifier/hearing.js";
 import { createAnalyzerPool } from "../src/classifier/pool.js";
 
 const DATA_DIR = path.resolve(import.meta.dirname, "../../shared/data");
@@ -110,6 +111,11 @@ export async function runClassifierBench(): Promise<void> {
   await measure(`YAMNet front end (${yamnetPatches(samples16k).length} patches)`, () =>
     yamnetPatches(samples16k),
   );
+  const yamnetInput = yamnetPatches(samples16k);
+  const musicnnInput = musicnnPatches(samples16k);
+  await measure("YAMNet network (onnxruntime-node, batch 8)", () => hearWithYamnet(yamnetInput));
+  const heard = await hearWithYamnet(yamnetInput);
+  await measure("musicnn network (onnxruntime-node, batch 1)", () => hearWithMusicnn(musicnnInput, heard));
 
   // The frame pass's own stages from its stopwatch (wall time; the warm-up run is dropped).
   const stageWall = Object.fromEntries(FEATURE_STAGES.map((s) => [s, []])) as unknown as Record<
@@ -135,7 +141,7 @@ export async function runClassifierBench(): Promise<void> {
     model.predict(Array(windows.length + 1).fill(features)),
   );
   const endToEnd = await measure("analyzeAudio end to end", () => analyzeAudio(clip));
-  console.log(`end to end CPU vs 150 ms target: ×${(endToEnd / 150).toFixed(2)}`);
+  console.log(`end to end CPU vs the 1,000 ms budget: ×${(endToEnd / 1000).toFixed(2)}`);
 
   const pool = createAnalyzerPool({ size: POOL_SIZE });
   try {

@@ -7,6 +7,7 @@ const AREAS = {
   audio: async () => (await import("./audio.js")).runAudioBench(),
   features: async () => (await import("./features.js")).runFeaturesBench(),
   classifier: async () => (await import("./classifier.js")).runClassifierBench(),
+  pretrained: async () => (await import("./pretrained.js")).runPretrainedBench(),
   spotify: async () => (await import("./spotify.js")).runSpotifyBench(),
   catalog: async () => (await import("./catalog.js")).runCatalogBench(),
   bot: async () => (await import("./bot.js")).runBotBench(),

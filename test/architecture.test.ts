@@ -107,7 +107,7 @@ describe("the import graph of src/", () => {
     expect(upward([{ from: at("classifier/analyze.ts"), to: at("discord/index.ts") }])).toHaveLength(1);
     expect(upward([{ from: at("catalog/catalog.ts"), to: at("catalog/store.ts") }])).toHaveLength(0);
     expect(deep([{ from: at("service/caches.ts"), to: at("catalog/store.ts") }])).toHaveLength(1);
-    expect(deep([{ from: at("service/caches.ts"), to: at("lib/semaphore.ts") }])).toHaveLength(0);
+    expect(deep([{ from: at("service/caches.ts"), to: at("lib/deadline.ts") }])).toHaveLength(0);
   });
 
   it("never brings training into the bot", () => {

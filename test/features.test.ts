@@ -146,12 +146,12 @@ function worstLine(summary: ReturnType<typeof summariseParity>): string {
   return `worst feature ${name}: ${worst?.sigma.toExponential(2)} σ on ${worst?.clip}; tempo agreement ${summary.tempoAgreement}`;
 }
 
-describe("parity with librosa on whole clips", () => {
-  const sigmas = sharedDataSigmas(DATA);
+describe("parity with librosa on whole clips", async () => {
+  const sigmas = await sharedDataSigmas(DATA);
 
   it("matches all 57 features of the 10 GTZAN clips within 0.02 σ and the same tempo", async () => {
     const comparisons: ClipComparison[] = [];
-    for (const row of readReferenceTable(path.join(GTZAN_AUDIO, "librosa_reference.csv"))) {
+    for (const row of await readReferenceTable(path.join(GTZAN_AUDIO, "librosa_reference.csv"))) {
       comparisons.push({
         clip: row.clip,
         ours: extractFeatures(await readGtzan(row.clip)),
@@ -160,17 +160,16 @@ describe("parity with librosa on whole clips", () => {
     }
     expect(comparisons).toHaveLength(10);
     const summary = summariseParity(comparisons, sigmas);
-    console.log(`GTZAN (10 WAVs): ${worstLine(summary)}`);
     for (const name of SIGMA_FEATURES)
-      expect({ name, share: summary.withinShare[name] }).toEqual({ name, share: 1 });
-    expect(summary.tempoAgreement).toBe(1);
+      expect({ name, share: summary.withinShare[name] }, worstLine(summary)).toEqual({ name, share: 1 });
+    expect(summary.tempoAgreement, worstLine(summary)).toBe(1);
   });
 
   it("matches librosa on a stratified quarter of Emotify (80 MP3s through decodeAudio)", {
     timeout: 900_000,
   }, async () => {
-    // Every 4th clip of each genre: the full 320 run in `genrebot bench features`.
-    const rows = readReferenceTable(path.join(EMOTIFY, "librosa_reference.csv")).filter(
+    // Every 4th clip of each genre: the full 320 run in `npm run bench features`.
+    const rows = (await readReferenceTable(path.join(EMOTIFY, "librosa_reference.csv"))).filter(
       (row) => Number.parseInt(path.basename(row.clip), 10) % 4 === 1,
     );
     expect(rows).toHaveLength(80);
@@ -184,14 +183,13 @@ describe("parity with librosa on whole clips", () => {
       zero_crossing_rate_mean: 0.5,
       zero_crossing_rate_var: 0.5,
     });
-    console.log(`Emotify (80 MP3s): ${worstLine(summary)}`);
     for (const name of SIGMA_FEATURES) {
-      expect({ name, share: summary.withinShare[name] }).toEqual({
+      expect({ name, share: summary.withinShare[name] }, worstLine(summary)).toEqual({
         name,
         share: expect.toSatisfy((s: number) => s >= 0.95),
       });
     }
-    expect(summary.tempoAgreement).toBeGreaterThanOrEqual(0.9);
+    expect(summary.tempoAgreement, worstLine(summary)).toBeGreaterThanOrEqual(0.9);
   });
 });
 

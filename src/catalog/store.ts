@@ -5,6 +5,7 @@ import KeyvRedis, { createClient } from "@keyv/redis";
 import KeyvSqlite from "@keyv/sqlite";
 import Keyv, { type KeyvStoreAdapter } from "keyv";
 import { UserFacingError } from "../errors.js";
+import { withDeadline } from "../lib/deadline.js";
 import type { Logger } from "../log.js";
 
 /**
@@ -71,14 +72,6 @@ function passThroughKeyv(store: KeyvStoreAdapter, useKeyPrefix: boolean): Keyv<s
 async function* keyvEntries(keyv: Keyv<string>): AsyncGenerator<[string, unknown]> {
   if (!keyv.iterator) throw new Error("this Keyv store cannot be iterated");
   for await (const [key, value] of keyv.iterator(NAMESPACE)) yield [String(key), value];
-}
-
-export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** Throws a UserFacingError for a STORE_URL that names no usable store, so start-up says what to fix. */
@@ -197,7 +190,7 @@ async function openRedis(url: string, { logger, timeoutMs }: StoreOptions): Prom
 
   const connecting = client.connect();
   try {
-    await withTimeout(connecting, timeoutMs, "connecting to Redis");
+    await withDeadline(connecting, timeoutMs, "connecting to Redis");
   } catch {
     // Keep going without it: reads use the in-memory index and the first reconnect loads the catalog.
     connecting.catch(() => {});
@@ -237,7 +230,7 @@ async function openRedis(url: string, { logger, timeoutMs }: StoreOptions): Prom
         if (announced && announced.origin !== origin) events.changed(announced.id);
       });
       // When Redis is down this resolves only after it returns; don't hold start-up for it.
-      await withTimeout(subscribed, timeoutMs, "subscribing to catalog changes").catch(() => {});
+      await withDeadline(subscribed, timeoutMs, "subscribing to catalog changes").catch(() => {});
     },
     async close() {
       // Every command the catalog issues is awaited before close, so nothing is cut off here.

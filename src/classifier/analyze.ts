@@ -1,13 +1,17 @@
-import { atRate, decodeMono, MODEL_SAMPLE_RATE, NETWORK_SAMPLE_RATE } from "../audio/index.js";
+import { AudioError, atRate, decodeMono, MODEL_SAMPLE_RATE, NETWORK_SAMPLE_RATE } from "../audio/index.js";
 import { DEFAULT_MODEL_DIR } from "../config.js";
 import { analyzeFrames, FEATURE_NAMES, isFeatureName, summarizeFrames } from "./features/index.js";
+import { musicnnPatches, yamnetPatches } from "./frontends/index.js";
+import { hearWithMusicnn, hearWithYamnet } from "./hearing.js";
 import { heardGenres } from "./model/fused.js";
 import { type GenreModel, loadGenreModel } from "./model/store.js";
-import { hearClip } from "./pretrained/outputs.js";
+import { clipOutputsOf, patchOutputsOf } from "./pretrained/outputs.js";
 import type { Analysis, TimelineWindow } from "./types.js";
 
 export const TIMELINE_WINDOW_SECONDS = 10;
 export const TIMELINE_HOP_SECONDS = 5;
+/** The answer to a clip YAMNet hears no music in: speech, silence, noise. It is never indexed. */
+export const NO_MUSIC_MESSAGE = "I couldn't hear any music in this.";
 
 const models = new Map<string, Promise<GenreModel>>();
 
@@ -45,12 +49,15 @@ export function timelineWindows(
 }
 
 /**
- * Bytes of any supported audio file → genre distribution, timeline, embedding. One frame-level
- * pass over the whole clip; the whole clip's summary drives the headline genres and the
- * embedding, and each timeline window is classified from the summary of its own frames (a rough
- * picture: see summarizeFrames), all in one batched inference. `features` are all 57 of the whole
- * clip; the windows summarise only the features the model reads (the shipped model ignores tempo,
- * the costliest summary).
+ * Bytes of any supported audio file → genre distribution, timeline, tags, music judgement,
+ * embedding. One decode feeds two rates: 16 kHz for the pretrained networks, 22.05 kHz for the
+ * 57 features. YAMNet listens first (the cheapest network) and a clip it hears no music in is
+ * refused before anything else runs. musicnn names the clip's tags and each 3 s patch's.
+ * The genre head reads the 57 features as before: one frame-level pass over the whole clip; the
+ * whole clip's summary drives the headline genres and each timeline window is classified from
+ * the summary of its own frames (a rough picture: see summarizeFrames), all in one batched
+ * inference. `features` are all 57 of the whole clip; the windows summarise only the features the
+ * model reads (the shipped model ignores tempo, the costliest summary).
  */
 export async function analyzeAudio(
   bytes: Uint8Array,
@@ -58,31 +65,48 @@ export async function analyzeAudio(
 ): Promise<Analysis> {
   const model = await cachedGenreModel(options.modelDir);
   const decoded = await decodeMono(bytes);
+  const network = atRate(decoded, NETWORK_SAMPLE_RATE).samples;
+  const yamnet = await hearWithYamnet(yamnetPatches(network));
+  if (!yamnet.music.isMusic) throw new AudioError("no-music", NO_MUSIC_MESSAGE);
+  const musicnn = await hearWithMusicnn(musicnnPatches(network), yamnet);
+
   const audio = atRate(decoded, MODEL_SAMPLE_RATE);
   const frames = analyzeFrames(audio.samples);
   const features = summarizeFrames(frames, FEATURE_NAMES);
   // A name the extractor does not know is left out here and reported as missing by the scaler.
   const modelNames = model.scaler.featureNames.filter(isFeatureName);
-  const common = { modelVersion: model.version, durationSeconds: audio.durationSeconds, features };
+  const heard = {
+    tags: musicnn.tags,
+    music: yamnet.music,
+    patches: musicnn.patches,
+    modelVersion: model.version,
+    durationSeconds: audio.durationSeconds,
+    features,
+  };
   if (model.heard) {
-    // Genre v2: the pretrained networks hear the 16 kHz clip; the timeline is their 3 s patches.
-    const heard = await hearClip(atRate(decoded, NETWORK_SAMPLE_RATE).samples);
-    const patchFeatures = heard.patches.map((p) =>
-      summarizeFrames(frames, modelNames, {
-        start: Math.round(p.startSeconds * audio.sampleRate),
-        end: Math.min(audio.samples.length, Math.round(p.endSeconds * audio.sampleRate)),
-      }),
-    );
-    const [whole, ...perPatch] = await heardGenres(model, [
-      { features, outputs: heard.clip },
-      ...heard.patches.map((p, i) => ({ features: { ...features, ...patchFeatures[i] }, outputs: p })),
-    ]);
+    // Genre v2: both experts, fused; the timeline is musicnn's 3 s patches, each classified from
+    // its own features and network outputs.
+    const patchOutputs = patchOutputsOf(musicnn, yamnet);
+    const clips = [
+      { features, outputs: clipOutputsOf(musicnn, yamnet) },
+      ...musicnn.patches.map((p, i) => ({
+        features: {
+          ...features,
+          ...summarizeFrames(frames, modelNames, {
+            start: Math.round(p.startSeconds * audio.sampleRate),
+            end: Math.min(audio.samples.length, Math.round(p.endSeconds * audio.sampleRate)),
+          }),
+        },
+        outputs: patchOutputs[i] as (typeof patchOutputs)[number],
+      })),
+    ];
+    const [whole, ...perPatch] = await heardGenres(model, clips);
     if (!whole) throw new Error("the model returned no prediction");
     return {
-      ...common,
+      ...heard,
       genres: whole.genres,
       experts: whole.experts,
-      timeline: heard.patches.map((p, i) => ({
+      timeline: musicnn.patches.map((p, i) => ({
         startSeconds: p.startSeconds,
         endSeconds: p.endSeconds,
         genres: perPatch[i]?.genres ?? [],
@@ -99,5 +123,5 @@ export async function analyzeAudio(
     endSeconds: end / audio.sampleRate,
     genres: perWindow[i]?.genres ?? [],
   }));
-  return { ...common, genres: whole.genres, timeline, embedding: whole.embedding };
+  return { ...heard, genres: whole.genres, timeline, embedding: whole.embedding };
 }

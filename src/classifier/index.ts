@@ -1,6 +1,7 @@
 /** The one analysis core every command and CLI path uses, and the model code training builds on. */
 export { analyzeAudio } from "./analyze.js";
 export { extractFeatures, FEATURE_NAMES, type FeatureName } from "./features/index.js";
+export { musicnnPatches, yamnetPatches } from "./frontends/index.js";
 export {
   blockNames,
   expertB,
@@ -23,6 +24,14 @@ export { seededRandom, shuffledIndices } from "./model/rng.js";
 export { applyScaler, type FeatureRecord, fitScaler, type Scaler } from "./model/scaler.js";
 export { loadGenreModel, saveGenreModel } from "./model/store.js";
 export { createAnalyzerPool } from "./pool.js";
-export { musicnnTagNames, yamnetClassNames } from "./pretrained/index.js";
+export { musicnnTagNames, runMusicnn, runYamnet, yamnetClassNames } from "./pretrained/index.js";
 export { loadTf, type Tf } from "./tf.js";
-export type { Analysis, AnalyzerPool, GenreScore, TimelineWindow } from "./types.js";
+export type {
+  Analysis,
+  AnalyzerPool,
+  GenreScore,
+  MusicJudgement,
+  PatchPicture,
+  TagScore,
+  TimelineWindow,
+} from "./types.js";

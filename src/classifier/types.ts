@@ -10,6 +10,34 @@ export interface TimelineWindow {
   genres: GenreScore[];
 }
 
+/** One of musicnn's 50 Million Song Dataset tags with its probability. */
+export interface TagScore {
+  tag: string;
+  probability: number;
+}
+
+/**
+ * YAMNet's judgement of the clip: the share of its 0.96 s patches that hear music, the clip-mean
+ * scores of AudioSet's "Music", "Speech" and "Silence" classes, and whether that makes it music.
+ */
+export interface MusicJudgement {
+  isMusic: boolean;
+  musicShare: number;
+  music: number;
+  speech: number;
+  silence: number;
+}
+
+/** What the pretrained networks hear in one 3 s patch (the timeline can draw these). */
+export interface PatchPicture {
+  startSeconds: number;
+  endSeconds: number;
+  /** musicnn's five likeliest tags in this patch. */
+  tags: TagScore[];
+  /** YAMNet's mean "Music" score over its 0.96 s patches centred in this one. */
+  music: number;
+}
+
 export interface Analysis {
   /** Every label of the model, highest probability first; probabilities sum to 1. */
   genres: GenreScore[];
@@ -17,6 +45,12 @@ export interface Analysis {
   experts?: { features: GenreScore[]; heard: GenreScore[] };
   /** musicnn's 3 s patches (genre v2 models), else 10 s windows with a 5 s hop over the clip. */
   timeline: TimelineWindow[];
+  /** musicnn's 50 MSD tags for the whole clip (mean over its 3 s patches), highest first. */
+  tags: TagScore[];
+  /** YAMNet's judgement; analyzeAudio refuses a clip that is not music, so this one is. */
+  music: MusicJudgement;
+  /** What the networks hear in each 3 s patch, in order. */
+  patches: PatchPicture[];
   /** The model's penultimate layer, L2-normalised: compare tracks by cosine similarity. */
   embedding: Float32Array;
   modelVersion: string;

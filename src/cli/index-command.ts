@@ -4,6 +4,8 @@ import { loadDotEnv, readConfig } from "../config.js";
 import { UsageError, UserFacingError } from "../errors.js";
 import type { IndexProgress } from "../service/index.js";
 import { parseSpotifyLink } from "../spotify/index.js";
+import { parseCliArgs } from "./cli-args.js";
+import { createProgress } from "./progress.js";
 
 /**
  * `genrebot index <spotify playlist or album URL | folder of audio files>`: adds every track to the
@@ -11,19 +13,15 @@ import { parseSpotifyLink } from "../spotify/index.js";
  * (Ctrl-C stops cleanly after the tracks in flight) running it again finishes the rest.
  */
 const AUDIO_EXTENSIONS = new Set([".mp3", ".wav", ".ogg", ".oga", ".opus", ".flac", ".m4a"]);
-const BAR_WIDTH = 24;
-/** Without a TTY, a line per this share of the job (and at the end), so logs stay readable. */
-const PLAIN_LINE_EVERY = 0.05;
 
 type Source = { kind: "spotify"; link: string } | { kind: "files"; paths: string[] };
 
 export async function run(args: string[]): Promise<number> {
-  const unknown = args.filter((arg) => arg.startsWith("--"));
-  if (unknown.length > 0) throw new UsageError(`Unknown option: ${unknown.join(", ")}.`);
-  if (args.length !== 1 || !args[0]) {
+  const { positionals } = parseCliArgs(args, {});
+  if (positionals.length !== 1 || !positionals[0]) {
     throw new UsageError("Name one Spotify playlist or album link, or one folder of audio files.");
   }
-  const source = await resolveSource(args[0]);
+  const source = await resolveSource(positionals[0]);
 
   loadDotEnv();
   const needsSpotify = source.kind === "spotify";
@@ -37,7 +35,11 @@ export async function run(args: string[]): Promise<number> {
   };
   process.once("SIGINT", onInterrupt);
   try {
-    const report = progressReporter(process.stderr);
+    const bar = createProgress("indexing tracks", 0);
+    const report = (p: IndexProgress) => {
+      bar.update(p.done, p.total, counts(p));
+      if (p.done === p.total) bar.done();
+    };
     const progress =
       source.kind === "spotify"
         ? await services.service.indexCollection(source.link, report, stop.signal)
@@ -87,25 +89,6 @@ async function audioFilesUnder(folder: string): Promise<string[]> {
 
 function counts(p: IndexProgress): string {
   return `${p.indexed} indexed · ${p.skipped} already there · ${p.withoutPreview} without preview · ${p.failed} failed`;
-}
-
-/** A redrawn bar on a terminal; on a pipe or log file, a plain line every few percent. */
-function progressReporter(stream: NodeJS.WriteStream): (p: IndexProgress) => void {
-  let lastLine = -1;
-  return (p) => {
-    if (stream.isTTY) {
-      const filled = p.total > 0 ? Math.round((p.done / p.total) * BAR_WIDTH) : BAR_WIDTH;
-      const bar = `${"█".repeat(filled)}${"░".repeat(BAR_WIDTH - filled)}`;
-      stream.write(`\r\x1b[2K${bar} ${p.done}/${p.total}  ${counts(p)}${p.done === p.total ? "\n" : ""}`);
-      return;
-    }
-    const step = Math.max(1, Math.ceil(p.total * PLAIN_LINE_EVERY));
-    const line = Math.floor(p.done / step);
-    if (line !== lastLine || p.done === p.total) {
-      lastLine = line;
-      stream.write(`${p.done}/${p.total} tracks: ${counts(p)}\n`);
-    }
-  };
 }
 
 function summary(p: IndexProgress, catalogSize: number, interrupted: boolean): string {

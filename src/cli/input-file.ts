@@ -10,6 +10,11 @@ export class UnreadableFileError extends UserFacingError {
   ) {
     super("unreadable-file", `Cannot open ${file}: ${reason}.`, options);
   }
+
+  /** There is no such file (as opposed to one that exists but can't be read). */
+  get missing(): boolean {
+    return (this.cause as NodeJS.ErrnoException | undefined)?.code === "ENOENT";
+  }
 }
 
 /** Reads a file named on the command line, turning the usual mistakes into a friendly error. */

@@ -6,13 +6,13 @@ import type {
   SlashCommandOptionsOnlyBuilder,
 } from "discord.js";
 import type { CommandContext } from "../discord/index.js";
-import type { TrackQuery } from "../service/index.js";
+import { cut } from "../discord/index.js";
+import { UserFacingError } from "../errors.js";
+import { checkTrackQuery, type TrackQuery } from "../service/index.js";
 import { parseSpotifyLink } from "../spotify/index.js";
-import { truncate } from "./text.js";
 
-/** Discord's limits on autocomplete answers. */
+/** Discord's limit on autocomplete answers. */
 const MAX_CHOICES = 25;
-const MAX_CHOICE_LENGTH = 100;
 
 /** The ways /genre and /similar name a Spotify track: artist + song (autocompleted), or a link. */
 export function withTrackOptions(builder: SlashCommandBuilder): SlashCommandOptionsOnlyBuilder {
@@ -40,8 +40,17 @@ export function readTrackQuery(interaction: ChatInputCommandInteraction): TrackQ
   return { ...(artist ? { artist } : {}), ...(song ? { song } : {}) };
 }
 
-export function hasTrackQuery(query: TrackQuery): boolean {
-  return Boolean(query.link || query.artist || query.song);
+/**
+ * Refuses at once, before a cooldown or a queue slot is spent, a query that names no single track;
+ * an album or playlist link gets pointed at /index.
+ */
+export function checkQuery(query: TrackQuery): void {
+  try {
+    checkTrackQuery(query);
+  } catch (error) {
+    if (!(error instanceof UserFacingError && error.code === "not-a-track")) throw error;
+    throw new UserFacingError(error.code, `${error.message} Use /index to add all of it.`, { cause: error });
+  }
 }
 
 /**
@@ -62,7 +71,8 @@ export async function suggestSongs(interaction: AutocompleteInteraction, ctx: Co
         const value = `https://open.spotify.com/track/${track.id}`;
         if (seen.has(value)) return [];
         seen.add(value);
-        return [{ name: truncate(`${track.title} — ${track.artists.join(", ")}`, MAX_CHOICE_LENGTH), value }];
+        // A choice name is plain text (never markdown): cut, not escaped. The value is a 53-character link.
+        return [{ name: cut(`${track.title} — ${track.artists.join(", ")}`, "choiceName"), value }];
       });
     } catch (error) {
       ctx.logger.debug({ err: error }, "autocomplete: no suggestions");

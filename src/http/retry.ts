@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { UserFacingError } from "../errors.js";
 
 /** How a failed attempt should be handled: give up, or try again (after `afterMs` if the server said so). */
@@ -39,6 +40,8 @@ export function parseRetryAfter(value: string | string[] | undefined, now = Date
  * Runs `attempt`, retrying while `decide` says so: exponential backoff with full jitter, or the
  * server's Retry-After when it gave one. A Retry-After beyond the policy's bound is not waited out:
  * it becomes a RateLimitedError telling the user when to try again.
+ * Hand-written rather than undici's RetryAgent: spotify-web-api-node sends through its own HTTP
+ * client, out of RetryAgent's reach, and one policy has to serve Spotify and the downloads alike.
  */
 export async function withRetries<T>(
   attempt: () => Promise<T>,
@@ -63,8 +66,4 @@ export async function withRetries<T>(
       await sleep(decision.afterMs ?? backoff);
     }
   }
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -3,6 +3,7 @@
 export { openServices } from "./open.js";
 export {
   type AnalyzedTrack,
+  checkTrackQuery,
   createTrackService,
   fileTrackId,
   type IndexProgress,

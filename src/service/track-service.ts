@@ -93,6 +93,24 @@ export function fileTrackId(bytes: Uint8Array): string {
   return `file:${createHash("sha256").update(bytes).digest("hex").slice(0, 24)}`;
 }
 
+/**
+ * Refuses, in words for any front end, a query that names no single track. Front ends call it
+ * before spending anything on the request; find() calls it too.
+ */
+export function checkTrackQuery(query: TrackQuery): void {
+  const link = query.link?.trim();
+  if (link) {
+    const kind = parseSpotifyLink(link)?.kind;
+    if (kind !== undefined && kind !== "track") {
+      throw new UserFacingError("not-a-track", "That link is an album or playlist, not a single track.");
+    }
+    return;
+  }
+  if (!query.artist?.trim() && !query.song?.trim()) {
+    throw new UserFacingError("empty-query", "Tell me an artist and a song, or paste a Spotify link.");
+  }
+}
+
 export function createTrackService(deps: TrackServiceDeps): TrackService {
   const logger = deps.logger ?? rootLog.child({ module: "service" });
   const { catalog, analyzer } = deps;
@@ -217,20 +235,10 @@ export function createTrackService(deps: TrackServiceDeps): TrackService {
     modelVersion: deps.modelVersion,
 
     async find(query) {
-      if (query.link?.trim()) {
-        const link = parseSpotifyLink(query.link);
-        if (link && link.kind !== "track") {
-          throw new UserFacingError(
-            "not-a-track",
-            "That link is an album or playlist; use /index to add all of it.",
-          );
-        }
-        return spotify().track(query.link.trim());
-      }
+      checkTrackQuery(query);
+      if (query.link?.trim()) return spotify().track(query.link.trim());
       const artist = query.artist?.trim() ?? "";
       const song = query.song?.trim() ?? "";
-      if (!artist && !song)
-        throw new UserFacingError("empty-query", "Tell me an artist and a song, or paste a link.");
       const [best] = await spotify().search(artist, song);
       if (!best) {
         throw new UserFacingError("not-found", `I couldn't find “${song || artist}” on Spotify.`);

@@ -12,7 +12,7 @@ interface Tensor {
 }
 
 /** The weights of one Keras layer by short name (`kernel`, `bias`, `gamma`, …; h5 names carry `_1:0` suffixes). */
-type LayerWeights = (name: string) => Tensor;
+export type LayerWeights = (name: string) => Tensor;
 
 function layerReader(file: H5File): (layer: string) => LayerWeights {
   return (layer) => {
@@ -66,135 +66,143 @@ function batchNorm(weights: LayerWeights): { scale: Float32Array; shift: Float32
  * Outputs: `tags` [N,50] (sigmoid), `dense` [N,200] (after its ReLU), `bn_dense` [N,200].
  */
 export async function convertMusicnn(h5Path: string, name: string): Promise<Uint8Array> {
+  return withMusicnnWeights(h5Path, (layer) => buildMusicnn(layer, name));
+}
+
+/** Opens a musicnn h5 file for `use`, which reads its weights by layer name. */
+export async function withMusicnnWeights<T>(
+  h5Path: string,
+  use: (layer: (name: string) => LayerWeights) => T,
+): Promise<T> {
   await h5wasm.ready;
   const file = new h5wasm.File(h5Path, "r");
   try {
-    const layer = layerReader(file);
-    const g = new OnnxGraph(name);
-
-    const perChannel = (x: string, bn: LayerWeights, label: string) => {
-      const { scale, shift } = batchNorm(bn);
-      const dims = [1, scale.length, 1, 1];
-      const scaled = g.node("Mul", [x, g.weight(`${label}_scale`, dims, scale)]);
-      return g.node("Add", [scaled, g.weight(`${label}_shift`, dims, shift)]);
-    };
-    const conv = (x: string, label: string, weightPerm: number[], pads: number[]) => {
-      const w = layer(label);
-      const kernel = w("kernel");
-      const k = transpose(kernel.data, kernel.dims, weightPerm);
-      const bias = w("bias").data;
-      const y = g.node(
-        "Conv",
-        [x, g.weight(`${label}_w`, k.dims, k.data), g.weight(`${label}_b`, [bias.length], bias)],
-        {
-          pads,
-        },
-      );
-      return g.node("Relu", [y]);
-    };
-    // Keras [kh, kw, cin, cout] → ONNX [cout, cin, kh, kw].
-    const KERAS_2D = [3, 2, 0, 1];
-    const KERAS_1D_OVER_CHANNELS = [3, 1, 0, 2];
-
-    const patches = g.input("patches", ["N", MUSICNN_FRAMES, MUSICNN_BANDS]);
-    const image = g.node("Reshape", [
-      patches,
-      g.int64s("image_shape", [-1, 1, MUSICNN_FRAMES, MUSICNN_BANDS]),
-    ]);
-    const input = perChannel(image, layer("batch_normalization"), "bn_input");
-
-    const frontEnd: string[] = [];
-    // Timbral: [7, 38] and [7, 67] over (time, band), time padded 3+3, band valid.
-    const timbral: Array<[string, string]> = [
-      ["conv2d", "batch_normalization_1"],
-      ["conv2d_1", "batch_normalization_2"],
-    ];
-    for (const [convName, bnName] of timbral) {
-      const y = perChannel(conv(input, convName, KERAS_2D, [3, 0, 3, 0]), layer(bnName), bnName);
-      frontEnd.push(g.node("ReduceMax", [y], { axes: [3], keepdims: 1 }));
-    }
-    // Temporal: [k, 1] with TF `same` padding: (k−1)/2 rows before, the rest (one more for even k) after.
-    const temporal: Array<[string, string]> = [
-      ["conv2d_2", "batch_normalization_3"],
-      ["conv2d_3", "batch_normalization_4"],
-      ["conv2d_4", "batch_normalization_5"],
-    ];
-    for (const [convName, bnName] of temporal) {
-      const kh = layer(convName)("kernel").dims[0] as number;
-      const before = Math.floor((kh - 1) / 2);
-      const y = perChannel(
-        conv(input, convName, KERAS_2D, [before, 0, kh - 1 - before, 0]),
-        layer(bnName),
-        bnName,
-      );
-      frontEnd.push(g.node("ReduceMax", [y], { axes: [3], keepdims: 1 }));
-    }
-    const front = g.node("Concat", frontEnd, { axis: 1 }); // [N, 561, 187, 1]
-
-    const midEnd = (x: string, index: number) =>
-      perChannel(
-        conv(x, `midend_conv${index}`, KERAS_1D_OVER_CHANNELS, [3, 0, 3, 0]),
-        layer(`bn_midend_conv${index}`),
-        `bn_midend_conv${index}`,
-      );
-    const mid1 = midEnd(front, 1);
-    const mid2 = g.node("Add", [midEnd(mid1, 2), mid1]);
-    const mid3 = g.node("Add", [midEnd(mid2, 3), mid2]);
-    const features = g.node("Concat", [front, mid1, mid2, mid3], { axis: 1 }); // [N, 753, 187, 1]
-
-    const max = g.node("ReduceMax", [features], { axes: [2], keepdims: 1 });
-    const mean = g.node("ReduceMean", [features], { axes: [2], keepdims: 1 });
-    const pooled = g.node("Concat", [max, mean], { axis: 3 }); // [N, 753, 1, 2]
-    const flat = g.node("Reshape", [pooled, g.int64s("flat_shape", [-1, 1506])]);
-
-    // dense(x·s + t) = x·(diag(s)·W) + (t·W + b): bn_flatpool folded exactly.
-    const flatBn = batchNorm(layer("bn_flatpool"));
-    const denseW = layer("dense");
-    const kernel = denseW("kernel");
-    const [inputs, units] = kernel.dims as [number, number];
-    const foldedKernel = new Float32Array(kernel.data.length);
-    const foldedBias = new Float64Array(denseW("bias").data);
-    for (let i = 0; i < inputs; i++) {
-      const s = flatBn.scale[i] as number;
-      const t = flatBn.shift[i] as number;
-      for (let j = 0; j < units; j++) {
-        const w = kernel.data[i * units + j] as number;
-        foldedKernel[i * units + j] = w * s;
-        foldedBias[j] = (foldedBias[j] as number) + w * t;
-      }
-    }
-    const denseLinear = g.node("Gemm", [
-      flat,
-      g.weight("dense_w", [inputs, units], foldedKernel),
-      g.weight("dense_b", [units], Float32Array.from(foldedBias)),
-    ]);
-    const dense = g.node("Relu", [denseLinear], {}, "dense");
-    const bnDense = batchNorm(layer("bn_dense"));
-    const bnScaled = g.node("Mul", [dense, g.weight("bn_dense_scale", [units], bnDense.scale)]);
-    const bnDenseOut = g.node(
-      "Add",
-      [bnScaled, g.weight("bn_dense_shift", [units], bnDense.shift)],
-      {},
-      "bn_dense",
-    );
-    const tagsW = layer("dense_1");
-    const tagKernel = tagsW("kernel");
-    const tagCount = tagKernel.dims[1] as number;
-    const logits = g.node("Gemm", [
-      bnDenseOut,
-      g.weight("tags_w", tagKernel.dims, tagKernel.data),
-      g.weight("tags_b", [tagCount], tagsW("bias").data),
-    ]);
-    g.node("Sigmoid", [logits], {}, "tags");
-
-    g.output("tags", ["N", tagCount]);
-    g.output("dense", ["N", units]);
-    g.output("bn_dense", ["N", units]);
-    return g.encode(
-      `${name}: jordipons/musicnn via Quint-e/musicnn_keras (ISC), converted by genrebot's models:convert. ` +
-        "Input: log-mel patches [N,187,96] (row = frame).",
-    );
+    return use(layerReader(file));
   } finally {
     file.close();
   }
+}
+
+function buildMusicnn(layer: (name: string) => LayerWeights, name: string): Uint8Array {
+  const g = new OnnxGraph(name);
+
+  const perChannel = (x: string, bn: LayerWeights, label: string) => {
+    const { scale, shift } = batchNorm(bn);
+    const dims = [1, scale.length, 1, 1];
+    const scaled = g.node("Mul", [x, g.weight(`${label}_scale`, dims, scale)]);
+    return g.node("Add", [scaled, g.weight(`${label}_shift`, dims, shift)]);
+  };
+  const conv = (x: string, label: string, weightPerm: number[], pads: number[]) => {
+    const w = layer(label);
+    const kernel = w("kernel");
+    const k = transpose(kernel.data, kernel.dims, weightPerm);
+    const bias = w("bias").data;
+    const y = g.node(
+      "Conv",
+      [x, g.weight(`${label}_w`, k.dims, k.data), g.weight(`${label}_b`, [bias.length], bias)],
+      {
+        pads,
+      },
+    );
+    return g.node("Relu", [y]);
+  };
+  // Keras [kh, kw, cin, cout] → ONNX [cout, cin, kh, kw].
+  const KERAS_2D = [3, 2, 0, 1];
+  const KERAS_1D_OVER_CHANNELS = [3, 1, 0, 2];
+
+  const patches = g.input("patches", ["N", MUSICNN_FRAMES, MUSICNN_BANDS]);
+  const image = g.node("Reshape", [patches, g.int64s("image_shape", [-1, 1, MUSICNN_FRAMES, MUSICNN_BANDS])]);
+  const input = perChannel(image, layer("batch_normalization"), "bn_input");
+
+  const frontEnd: string[] = [];
+  // Timbral: [7, 38] and [7, 67] over (time, band), time padded 3+3, band valid.
+  const timbral: Array<[string, string]> = [
+    ["conv2d", "batch_normalization_1"],
+    ["conv2d_1", "batch_normalization_2"],
+  ];
+  for (const [convName, bnName] of timbral) {
+    const y = perChannel(conv(input, convName, KERAS_2D, [3, 0, 3, 0]), layer(bnName), bnName);
+    frontEnd.push(g.node("ReduceMax", [y], { axes: [3], keepdims: 1 }));
+  }
+  // Temporal: [k, 1] with TF `same` padding: (k−1)/2 rows before, the rest (one more for even k) after.
+  const temporal: Array<[string, string]> = [
+    ["conv2d_2", "batch_normalization_3"],
+    ["conv2d_3", "batch_normalization_4"],
+    ["conv2d_4", "batch_normalization_5"],
+  ];
+  for (const [convName, bnName] of temporal) {
+    const kh = layer(convName)("kernel").dims[0] as number;
+    const before = Math.floor((kh - 1) / 2);
+    const y = perChannel(
+      conv(input, convName, KERAS_2D, [before, 0, kh - 1 - before, 0]),
+      layer(bnName),
+      bnName,
+    );
+    frontEnd.push(g.node("ReduceMax", [y], { axes: [3], keepdims: 1 }));
+  }
+  const front = g.node("Concat", frontEnd, { axis: 1 }); // [N, 561, 187, 1]
+
+  const midEnd = (x: string, index: number) =>
+    perChannel(
+      conv(x, `midend_conv${index}`, KERAS_1D_OVER_CHANNELS, [3, 0, 3, 0]),
+      layer(`bn_midend_conv${index}`),
+      `bn_midend_conv${index}`,
+    );
+  const mid1 = midEnd(front, 1);
+  const mid2 = g.node("Add", [midEnd(mid1, 2), mid1]);
+  const mid3 = g.node("Add", [midEnd(mid2, 3), mid2]);
+  const features = g.node("Concat", [front, mid1, mid2, mid3], { axis: 1 }); // [N, 753, 187, 1]
+
+  const max = g.node("ReduceMax", [features], { axes: [2], keepdims: 1 });
+  const mean = g.node("ReduceMean", [features], { axes: [2], keepdims: 1 });
+  const pooled = g.node("Concat", [max, mean], { axis: 3 }); // [N, 753, 1, 2]
+  const flat = g.node("Reshape", [pooled, g.int64s("flat_shape", [-1, 1506])]);
+
+  // dense(x·s + t) = x·(diag(s)·W) + (t·W + b): bn_flatpool folded exactly.
+  const flatBn = batchNorm(layer("bn_flatpool"));
+  const denseW = layer("dense");
+  const kernel = denseW("kernel");
+  const [inputs, units] = kernel.dims as [number, number];
+  const foldedKernel = new Float32Array(kernel.data.length);
+  const foldedBias = new Float64Array(denseW("bias").data);
+  for (let i = 0; i < inputs; i++) {
+    const s = flatBn.scale[i] as number;
+    const t = flatBn.shift[i] as number;
+    for (let j = 0; j < units; j++) {
+      const w = kernel.data[i * units + j] as number;
+      foldedKernel[i * units + j] = w * s;
+      foldedBias[j] = (foldedBias[j] as number) + w * t;
+    }
+  }
+  const denseLinear = g.node("Gemm", [
+    flat,
+    g.weight("dense_w", [inputs, units], foldedKernel),
+    g.weight("dense_b", [units], Float32Array.from(foldedBias)),
+  ]);
+  const dense = g.node("Relu", [denseLinear], {}, "dense");
+  const bnDense = batchNorm(layer("bn_dense"));
+  const bnScaled = g.node("Mul", [dense, g.weight("bn_dense_scale", [units], bnDense.scale)]);
+  const bnDenseOut = g.node(
+    "Add",
+    [bnScaled, g.weight("bn_dense_shift", [units], bnDense.shift)],
+    {},
+    "bn_dense",
+  );
+  const tagsW = layer("dense_1");
+  const tagKernel = tagsW("kernel");
+  const tagCount = tagKernel.dims[1] as number;
+  const logits = g.node("Gemm", [
+    bnDenseOut,
+    g.weight("tags_w", tagKernel.dims, tagKernel.data),
+    g.weight("tags_b", [tagCount], tagsW("bias").data),
+  ]);
+  g.node("Sigmoid", [logits], {}, "tags");
+
+  g.output("tags", ["N", tagCount]);
+  g.output("dense", ["N", units]);
+  g.output("bn_dense", ["N", units]);
+  return g.encode(
+    `${name}: jordipons/musicnn via Quint-e/musicnn_keras (ISC), converted by genrebot's models:convert. ` +
+      "Input: log-mel patches [N,187,96] (row = frame).",
+  );
 }

@@ -1,8 +1,7 @@
 import { appendFile, mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { atRate, decodeMono, NETWORK_SAMPLE_RATE } from "../../audio/index.js";
-import { musicnnPatches, yamnetPatches } from "../../classifier/frontends/index.js";
-import { runMusicnn, runYamnet } from "../../classifier/pretrained/index.js";
+import { musicnnPatches, runMusicnn, runYamnet, yamnetPatches } from "../../classifier/index.js";
 import { PROJECT_ROOT } from "../../config.js";
 import { SHARED_DATA_DIR } from "../shipped.js";
 
