@@ -54,7 +54,8 @@ export interface MusicnnHearing {
   outputs: MusicnnPatch[];
 }
 
-function meanOf(rows: readonly Float32Array[], width: number): Float32Array {
+/** The element-wise mean of equally long rows (zeros when there are none). */
+export function meanOf(rows: readonly Float32Array[], width: number): Float32Array {
   const mean = new Float32Array(width);
   if (rows.length === 0) return mean;
   const sum = new Float64Array(width);

@@ -1,15 +1,9 @@
-import type { MusicnnHearing, YamnetHearing } from "../hearing.js";
+import { type MusicnnHearing, meanOf, type YamnetHearing } from "../hearing.js";
 import type { PretrainedOutputs } from "../model/heard.js";
 
 /** YAMNet's 0.96 s patches, one every 48 frames of hop 160 (400-sample windows). */
 const YAMNET_HOP_SECONDS = (48 * 160) / 16000;
 const YAMNET_PATCH_SECONDS = (95 * 160 + 400) / 16000;
-
-function mean(rows: readonly ArrayLike<number>[], width: number): Float32Array {
-  const sum = new Float64Array(width);
-  for (const row of rows) for (let i = 0; i < width; i++) sum[i] = (sum[i] as number) + (row[i] as number);
-  return Float32Array.from(sum, (v) => (rows.length > 0 ? v / rows.length : 0));
-}
 
 /** What the genre model's expert B reads of a clip: the two hearings' clip means. */
 export function clipOutputsOf(musicnn: MusicnnHearing, yamnet: YamnetHearing): PretrainedOutputs {
@@ -38,7 +32,7 @@ export function patchOutputsOf(musicnn: MusicnnHearing, yamnet: YamnetHearing): 
       bnDense: patch.bnDense,
       tags: patch.tags,
       yamnet: yamnet.embedding,
-      scores: mean(inside, yamnet.scores.length),
+      scores: meanOf(inside, yamnet.scores.length),
     };
   });
 }
