@@ -161,9 +161,7 @@ export async function writeFusedModelCard(dir: string, card: FusedCard): Promise
     "- The mapping's precision per genre: no labelled audio for blues, country, disco, hip-hop, jazz, metal or reggae beyond one WAV each.",
     "- A student network on [57 features, embedding] with modality dropout: every GTZAN row would have its embedding dropped, so the embedding part could learn only the four Emotify genres — not measured for lack of time; the two-expert design keeps that split explicit.",
     "",
-    ...(card.speed.length > 0
-      ? ["## Speed (expert A's feature path, genre v1)", "", ...card.speed.map((l) => `- ${l}`), ""]
-      : []),
+    ...(card.speed.length > 0 ? ["## Speed", "", ...card.speed.map((l) => `- ${l}`), ""] : []),
     "## Earlier exploration of expert A (genre v1, the 57 features)",
     "",
     ...card.explored.map((l) => `- ${l}`),

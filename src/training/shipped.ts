@@ -106,6 +106,8 @@ const EXPLORED = [
 
 /** Measured, not computed by training: re-measure with `npm run bench classifier` after changing the pipeline. */
 const SPEED = [
+  "Genre v2, measured with process CPU time over 5 warm runs of `analyzeAudio` on emotify/rock/1.mp3 while the shared machine ran at load ≈ 20–29 (so CPU figures are inflated; rerun `npm run bench classifier` on a quiet machine): 1,140 ms CPU median with this model (both networks, the 57 features, expert A on the clip and its ten 3 s patches, expert B, fusion) vs 1,172 ms with the same pipeline and a features-only model — the fused model adds nothing measurable; the cost is the pretrained networks' path.",
+  "Genre v1 (features only):",
   "`npm run bench classifier` on the 2-core development machine (load ≈ 1), a 30 s Emotify MP3: `analyzeAudio` end to end " +
     "takes 512 ms wall / 589 ms CPU (median) — decode + resample 198 ms CPU, one frame-level feature pass 455 ms CPU " +
     "(HPSS ≈ 260 ms of it), the 57 whole-clip features 61 ms, the five timeline windows 10 ms, inference 1.1 ms.",
@@ -352,7 +354,7 @@ export async function trainShippedModel(options: {
     },
     featureSource:
       options.emotifySource === "reference"
-        ? "GTZAN and Emotify from their librosa tables"
+        ? "GTZAN and Emotify from their librosa tables; the ten WAVs from genrebot's own decoder + extractor"
         : "GTZAN from its librosa table; Emotify and the ten WAVs from genrebot's own decoder + extractor",
     explored: EXPLORED,
     speed: SPEED,
