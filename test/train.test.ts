@@ -58,7 +58,11 @@ describe("genrebot train <dir of label folders>", () => {
     });
     expect(analysis.genres.map((g) => g.genre).sort()).toEqual(["classical", "rock"]);
     expect(analysis.genres[0]?.genre).toBe("rock");
-    expect(analysis.genres).toEqual(analysis.experts?.heard);
+    // With the user's labels only, the fused answer is the embedding head's.
+    analysis.genres.forEach((g, i) => {
+      expect(g.genre).toBe(analysis.experts?.heard[i]?.genre);
+      expect(g.probability).toBeCloseTo(analysis.experts?.heard[i]?.probability ?? -1, 4);
+    });
     expect(analysis.modelVersion).toBe(model.version);
   }, 300_000);
 
