@@ -62,8 +62,9 @@ describe("genrebot classify", () => {
     const { code, stdout } = await cli("classify", path.join(DATA, "emotify/rock/1.mp3"));
     expect(code).toBe(0);
     expect(stdout).toMatch(/^ {2}\w+ +█+.* +\d+%$/m);
-    expect(stdout).toContain("Timeline");
-    expect(stdout.match(/^ {2}\d:\d\d–\d:\d\d/gm)).toHaveLength(5);
+    expect(stdout).toContain("Timeline (musicnn's 3 s patches)");
+    expect(stdout.match(/^ {2}\d:\d\d–\d:\d\d/gm)).toHaveLength(10);
+    expect(stdout).toMatch(/From the 57 features: \w+ · from the pretrained networks: \w+/);
     expect(stdout).toContain(`model ${await readModelVersion(DEFAULT_MODEL_DIR)}`);
   }, 120_000);
 
