@@ -15,7 +15,14 @@ import type { Logger } from "../log.js";
 export interface TrackStore {
   /** For logs, e.g. "sqlite data/genrebot.sqlite". */
   readonly description: string;
+  /**
+   * The longest a healthy store may take over one write (SQLite waits this long for another
+   * process's lock): the catalog never gives up on a write sooner, or it would call a write that
+   * then lands "failed", or one that then fails "saved".
+   */
+  readonly longestWaitMs: number;
   set(id: string, value: string): Promise<void>;
+  delete(id: string): Promise<void>;
   get(id: string): Promise<string | undefined>;
   /** Every stored [id, value], streamed page by page, for loading the index at start-up. */
   entries(): AsyncGenerator<[string, unknown]>;
@@ -108,8 +115,12 @@ async function openSqlite(file: string): Promise<TrackStore> {
   const keyv = passThroughKeyv(adapter, true);
   return {
     description: `sqlite ${file}`,
+    longestWaitMs: SQLITE_BUSY_MS,
     async set(id, value) {
       await keyv.set(id, value);
+    },
+    async delete(id) {
+      await keyv.delete(id);
     },
     get: (id) => keyv.get(id),
     entries: () => sqliteEntries(adapter),
@@ -188,6 +199,14 @@ async function openRedis(url: string, { logger, timeoutMs }: StoreOptions): Prom
     reportedDown = false;
   });
 
+  // Asked once the server first answers (now, or after an outage at start-up).
+  let askedPersistence = false;
+  const askPersistence = () => {
+    if (askedPersistence) return;
+    askedPersistence = true;
+    void warnIfNotDurable((name) => client.configGet(name), logger, timeoutMs);
+  };
+  client.on("ready", askPersistence);
   const connecting = client.connect();
   try {
     await withDeadline(connecting, timeoutMs, "connecting to Redis");
@@ -200,8 +219,12 @@ async function openRedis(url: string, { logger, timeoutMs }: StoreOptions): Prom
 
   return {
     description: `redis ${redactUrl(url)}`,
+    longestWaitMs: 0,
     async set(id, value) {
       await keyv.set(id, value);
+    },
+    async delete(id) {
+      await keyv.delete(id);
     },
     get: (id) => keyv.get(id),
     entries: () => keyvEntries(keyv),
@@ -237,6 +260,35 @@ async function openRedis(url: string, { logger, timeoutMs }: StoreOptions): Prom
       for (const c of [subscriber, client]) if (c.isOpen) c.destroy();
     },
   };
+}
+
+/**
+ * Redis keeps data in memory; what survives a restart or a crash depends on its configuration, and
+ * the default one (no append-only file) loses every indexed track on `kill -9`. Ask, and say so
+ * once in plain words. Managed Redis often forbids CONFIG: then we cannot tell, and stay quiet.
+ */
+async function warnIfNotDurable(
+  configGet: (name: string) => Promise<Record<string, string>>,
+  logger: Logger,
+  timeoutMs: number,
+): Promise<void> {
+  let appendonly: string | undefined;
+  let save: string | undefined;
+  try {
+    const asked = Promise.all([configGet("appendonly"), configGet("save")]);
+    const [aof, rdb] = await withDeadline(asked, timeoutMs, "asking Redis how it persists");
+    appendonly = aof.appendonly;
+    save = rdb.save;
+  } catch (error) {
+    logger.debug({ err: error }, "Redis does not say how it persists (CONFIG not allowed); not checked");
+    return;
+  }
+  if (appendonly === "yes") return;
+  const what =
+    save === undefined || save.trim() === ""
+      ? "Redis is not saving the catalog to disk at all (no append-only file, no snapshots): a restart or crash loses every indexed track."
+      : `Redis saves the catalog only in periodic snapshots (save ${save}): a crash loses every track indexed since the last one.`;
+  logger.warn(`${what} Run Redis with --appendonly yes (see the README, "Running Redis durably").`);
 }
 
 function parseAnnouncement(message: string): { id: string; origin: string } | undefined {

@@ -1,17 +1,16 @@
-import { AudioError, atRate, decodeMono, MODEL_SAMPLE_RATE, NETWORK_SAMPLE_RATE } from "../audio/index.js";
+import { atRate, decodeMono, MODEL_SAMPLE_RATE, NETWORK_SAMPLE_RATE } from "../audio/index.js";
 import { DEFAULT_MODEL_DIR } from "../config.js";
 import { analyzeFrames, FEATURE_NAMES, isFeatureName, summarizeFrames } from "./features/index.js";
 import { musicnnPatches, yamnetPatches } from "./frontends/index.js";
 import { hearWithMusicnn, hearWithYamnet } from "./hearing.js";
 import { heardGenres } from "./model/fused.js";
 import { type GenreModel, loadGenreModel } from "./model/store.js";
+import { assertAudible, NotMusicError } from "./not-music.js";
 import { clipOutputsOf, patchOutputsOf } from "./pretrained/outputs.js";
 import type { Analysis, TimelineWindow } from "./types.js";
 
 export const TIMELINE_WINDOW_SECONDS = 10;
 export const TIMELINE_HOP_SECONDS = 5;
-/** The answer to a clip YAMNet hears no music in: speech, silence, noise. It is never indexed. */
-export const NO_MUSIC_MESSAGE = "I couldn't hear any music in this.";
 
 const models = new Map<string, Promise<GenreModel>>();
 
@@ -63,11 +62,14 @@ export async function analyzeAudio(
   bytes: Uint8Array,
   options: { modelDir?: string } = {},
 ): Promise<Analysis> {
-  const model = await cachedGenreModel(options.modelDir);
+  // Decode first: a file refused for its size or shape never costs a model load; a silent one
+  // is refused by its loudness before any network runs.
   const decoded = await decodeMono(bytes);
+  assertAudible(decoded.samples);
+  const model = await cachedGenreModel(options.modelDir);
   const network = atRate(decoded, NETWORK_SAMPLE_RATE).samples;
   const yamnet = await hearWithYamnet(yamnetPatches(network));
-  if (!yamnet.music.isMusic) throw new AudioError("no-music", NO_MUSIC_MESSAGE);
+  if (!yamnet.music.isMusic) throw new NotMusicError("YAMNet heard no music (speech, noise or silence)");
   const musicnn = await hearWithMusicnn(musicnnPatches(network), yamnet);
 
   const audio = atRate(decoded, MODEL_SAMPLE_RATE);

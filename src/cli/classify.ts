@@ -1,3 +1,4 @@
+import { readInputFile } from "../audio/index.js";
 import type { Analysis, GenreScore } from "../classifier/index.js";
 import { analyzeAudio } from "../classifier/index.js";
 import { loadDotEnv, readConfig } from "../config.js";
@@ -6,7 +7,6 @@ import type { TrackQuery } from "../service/index.js";
 import { openServices } from "../service/index.js";
 import { parseSpotifyLink } from "../spotify/index.js";
 import { parseCliArgs } from "./cli-args.js";
-import { readInputFile } from "./input-file.js";
 
 const BAR_WIDTH = 24;
 const TOP_GENRES = 5;
@@ -81,7 +81,7 @@ export function parseSpotifyQuery(text: string): TrackQuery {
  */
 async function classifySpotify(query: string, modelDir: string, json: boolean): Promise<number> {
   const config = { ...readConfig(process.env, ["spotify"]), modelDir };
-  const services = await openServices(config, { needsSpotify: true, poolSize: 1 });
+  const services = await openServices(config, { lookups: true, poolSize: 1 });
   try {
     const track = await services.service.find(parseSpotifyQuery(query));
     const { analysis, record, saved } = await services.service.analyzeTrack(track);

@@ -1,4 +1,4 @@
-import { readdir, stat } from "node:fs/promises";
+import { readdir, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import { loadDotEnv, readConfig } from "../config.js";
 import { UsageError, UserFacingError } from "../errors.js";
@@ -26,8 +26,8 @@ export async function run(args: string[]): Promise<number> {
   loadDotEnv();
   const needsSpotify = source.kind === "spotify";
   const config = readConfig(process.env, needsSpotify ? ["spotify"] : []);
-  const { openServices } = await import("../service/index.js");
-  const services = await openServices(config, { needsSpotify });
+  const { openServices, notSavedSentence } = await import("../service/index.js");
+  const services = await openServices(config, { lookups: needsSpotify });
   const stop = new AbortController();
   const onInterrupt = () => {
     process.stderr.write("\nStopping after the tracks in progress… (run the same command again to resume)\n");
@@ -37,6 +37,11 @@ export async function run(args: string[]): Promise<number> {
   try {
     const bar = createProgress("indexing tracks", 0);
     const report = (p: IndexProgress) => {
+      // One plain line per failed item, its name and the reason, above the bar.
+      if (p.failure) {
+        const line = `✗ ${p.failure.item}: ${p.failure.reason}\n`;
+        process.stderr.write(process.stderr.isTTY ? `\r\x1b[2K${line}` : line);
+      }
       bar.update(p.done, p.total, counts(p));
       if (p.done === p.total) bar.done();
     };
@@ -44,8 +49,9 @@ export async function run(args: string[]): Promise<number> {
       source.kind === "spotify"
         ? await services.service.indexCollection(source.link, report, stop.signal)
         : await services.service.indexFiles(source.paths, report, stop.signal);
-    console.log(summary(progress, services.service.catalogSize(), stop.signal.aborted));
-    return progress.failed > 0 || stop.signal.aborted ? 1 : 0;
+    const notSaved = progress.notSaved > 0 ? notSavedSentence(progress.notSaved) : undefined;
+    console.log(summary(progress, services.service.catalogSize(), stop.signal.aborted, notSaved));
+    return progress.failed > 0 || progress.notSaved > 0 || stop.signal.aborted ? 1 : 0;
   } finally {
     process.off("SIGINT", onInterrupt);
     await services.close();
@@ -78,27 +84,52 @@ async function resolveSource(target: string): Promise<Source> {
   return { kind: "files", paths };
 }
 
-/** Every audio file below `folder`, in a stable order so a resumed run walks the same list. */
+/**
+ * Every audio file below `folder`, in a stable order so a resumed run walks the same list. Symbolic
+ * links are followed (a folder of links to a music library is common); each real folder is walked
+ * once, so a link back up the tree cannot loop, and a dangling link is skipped.
+ */
 async function audioFilesUnder(folder: string): Promise<string[]> {
-  const entries = await readdir(folder, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((entry) => entry.isFile() && AUDIO_EXTENSIONS.has(path.extname(entry.name).toLowerCase()))
-    .map((entry) => path.join(entry.parentPath, entry.name))
-    .sort();
+  const files: string[] = [];
+  const walked = new Set<string>();
+  const walk = async (dir: string): Promise<void> => {
+    const real = await realpath(dir);
+    if (walked.has(real)) return;
+    walked.add(real);
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      const info = entry.isSymbolicLink() ? await stat(full).catch(() => undefined) : entry;
+      if (info?.isDirectory()) await walk(full);
+      else if (info?.isFile() && AUDIO_EXTENSIONS.has(path.extname(entry.name).toLowerCase()))
+        files.push(full);
+    }
+  };
+  await walk(folder);
+  return files.sort();
 }
 
 function counts(p: IndexProgress): string {
-  return `${p.indexed} indexed · ${p.skipped} already there · ${p.withoutPreview} without preview · ${p.failed} failed`;
+  const notSaved = p.notSaved > 0 ? ` · ${p.notSaved} not saved` : "";
+  return `${p.indexed} indexed · ${p.skipped} already there · ${p.withoutPreview} without preview · ${p.failed} failed${notSaved}`;
 }
 
-function summary(p: IndexProgress, catalogSize: number, interrupted: boolean): string {
+function summary(
+  p: IndexProgress,
+  catalogSize: number,
+  interrupted: boolean,
+  notSaved: string | undefined,
+): string {
   const lines = [
     `${interrupted ? "Interrupted" : "Done"}: ${p.done} of ${p.total} tracks looked at.`,
     `  ${p.indexed} newly indexed, ${p.skipped} already indexed with this model, ` +
       `${p.withoutPreview} without a preview, ${p.failed} failed.`,
-    `The catalog now holds ${catalogSize} track${catalogSize === 1 ? "" : "s"}.`,
   ];
+  if (notSaved) lines.push(`  ${notSaved}`);
+  lines.push(`The catalog now holds ${catalogSize} track${catalogSize === 1 ? "" : "s"}.`);
   if (interrupted) lines.push("Run the same command again to index the rest.");
-  if (p.failed > 0) lines.push("Failures are logged above with their reasons.");
+  if (p.failed > 0)
+    lines.push(
+      `The ${p.failed === 1 ? "failure is" : `${p.failed} failures are`} listed above (✗) with the reason.`,
+    );
   return lines.join("\n");
 }

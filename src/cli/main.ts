@@ -30,9 +30,10 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
     summary: "add many tracks to the catalog (resumable)",
   },
   similar: {
-    usage: "similar <file | spotify link> [--k 10] [--same-genre]",
+    usage: "similar <file | spotify link> [--k 10] [--same-genre] [--server <discord server id>]",
     summary: "tracks in the catalog that sound alike",
   },
+  bench: { usage: "bench [area...]", summary: "speed and memory figures (same as npm run bench)" },
 };
 
 export function usage(): string {
@@ -58,6 +59,8 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
+    // Downloads (previews, with --spotify or index) reach public addresses only.
+    (await import("../http/index.js")).installPublicOnlyDispatcher();
     const module = name === "index" ? "index-command" : name;
     const command = (await import(`./${module}.js`)) as { run(args: string[]): Promise<number> };
     return await command.run(args);

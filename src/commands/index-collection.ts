@@ -8,7 +8,7 @@ import {
 import type { CommandContext } from "../discord/index.js";
 import { cut, errorContent, NO_MENTIONS, replyPrivately, throttled } from "../discord/index.js";
 import { UserFacingError } from "../errors.js";
-import type { IndexProgress } from "../service/index.js";
+import { type IndexProgress, notSavedSentence } from "../service/index.js";
 import { parseSpotifyLink } from "../spotify/index.js";
 
 /**
@@ -79,8 +79,13 @@ async function runJob(
       link,
       (p) => message.update(progressLine(p)),
       ctx.shutdown,
+      interaction.guildId ?? undefined,
     );
-    summary = finalLine(result, ctx.service.catalogSize(), ctx.shutdown.aborted);
+    summary = finalLine(
+      result,
+      ctx.service.catalogSize(interaction.guildId ?? undefined),
+      ctx.shutdown.aborted,
+    );
   } catch (error) {
     if (!(error instanceof UserFacingError)) ctx.logger.error({ err: error }, "/index failed");
     summary = errorContent(error);
@@ -136,6 +141,7 @@ function progressLine(p: IndexProgress): string {
   const extras = [
     p.withoutPreview > 0 ? `${p.withoutPreview} without preview` : undefined,
     p.failed > 0 ? `${p.failed} failed` : undefined,
+    p.notSaved > 0 ? `${p.notSaved} not saved` : undefined,
   ].filter(Boolean);
   return `Indexed ${p.done}/${p.total}${extras.length > 0 ? ` · ${extras.join(" · ")}` : ""}`;
 }
@@ -146,6 +152,7 @@ function finalLine(p: IndexProgress, catalogSize: number, stopped: boolean): str
     : `Done: ${p.done}/${p.total} tracks`;
   return [
     `${head} — ${p.indexed} newly indexed, ${p.skipped} already there, ${p.withoutPreview} without preview, ${p.failed} failed.`,
-    `The catalog now holds ${catalogSize} tracks. Try /similar!`,
+    ...(p.notSaved > 0 ? [notSavedSentence(p.notSaved)] : []),
+    `This server's catalog now holds ${catalogSize} tracks. Try /similar!`,
   ].join("\n");
 }
