@@ -16,8 +16,6 @@ export {
   mappedEvidence,
   type PretrainedOutputs,
   pool,
-  ranked,
-  softmax,
 } from "./model/heard.js";
 export { buildNetwork, type NetworkConfig, runNetwork, trainNetwork } from "./model/network.js";
 export { seededRandom, shuffledIndices } from "./model/rng.js";
