@@ -1,7 +1,5 @@
 import { InteractionResponseType, PermissionFlagsBits } from "discord.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { COMMANDS } from "../src/commands/index.js";
-import { registerCommands } from "../src/discord/index.js";
 import { type BotHarness, clipSongs, startBotHarness } from "./fakes/discord/harness.js";
 import { ADMIN_PERMISSIONS, type StoredMessage, TOKEN_LIFETIME_MS } from "./fakes/discord/index.js";
 import { emotifyClip, type FakeSong, fakeSpotifyId } from "./fakes/index.js";
@@ -109,13 +107,7 @@ beforeAll(async () => {
     // No progress throttling beyond Discord's own needs: the tests wait on the job, not the clock.
     limits: { progressIntervalMs: 500 },
   });
-  await registerCommands({
-    commands: COMMANDS,
-    token: h.fake.token,
-    clientId: h.fake.applicationId,
-    guildId: h.fake.guild.id,
-    api: h.fake.apiUrl,
-  });
+  await h.registerCommands();
 }, 120_000);
 
 afterAll(async () => {

@@ -184,7 +184,7 @@ describe("the fake Spotify's answers conform to the Spotify Web API description"
     }
   });
 
-  it("Development Mode: 403 for the items of a playlist the (absent) user doesn't own, and for /tracks", async () => {
+  it("issue 10 item 4, Development Mode: 403 for the items of a playlist the (absent) user doesn't own, and for the deprecated /tracks", async () => {
     const items = await get(`/playlists/${PLAYLIST_ID}/items`);
     expect(items.status).toBe(403);
     expectConforms("/playlists/{playlist_id}/items", items);
