@@ -3,8 +3,10 @@ import { DEFAULT_MODEL_DIR } from "../config.js";
 import { analyzeFrames, FEATURE_NAMES, isFeatureName, summarizeFrames } from "./features/index.js";
 import { musicnnPatches, yamnetPatches } from "./frontends/index.js";
 import { hearWithMusicnn, hearWithYamnet } from "./hearing.js";
+import { heardGenres } from "./model/fused.js";
 import { type GenreModel, loadGenreModel } from "./model/store.js";
 import { assertAudible, NotMusicError } from "./not-music.js";
+import { clipOutputsOf, patchOutputsOf } from "./pretrained/outputs.js";
 import type { Analysis, TimelineWindow } from "./types.js";
 
 export const TIMELINE_WINDOW_SECONDS = 10;
@@ -75,6 +77,45 @@ export async function analyzeAudio(
   const features = summarizeFrames(frames, FEATURE_NAMES);
   // A name the extractor does not know is left out here and reported as missing by the scaler.
   const modelNames = model.scaler.featureNames.filter(isFeatureName);
+  const heard = {
+    tags: musicnn.tags,
+    music: yamnet.music,
+    patches: musicnn.patches,
+    modelVersion: model.version,
+    durationSeconds: audio.durationSeconds,
+    features,
+  };
+  if (model.heard) {
+    // Genre v2: both experts, fused; the timeline is musicnn's 3 s patches, each classified from
+    // its own features and network outputs.
+    const patchOutputs = patchOutputsOf(musicnn, yamnet);
+    const clips = [
+      { features, outputs: clipOutputsOf(musicnn, yamnet) },
+      ...musicnn.patches.map((p, i) => ({
+        features: {
+          ...features,
+          ...summarizeFrames(frames, modelNames, {
+            start: Math.round(p.startSeconds * audio.sampleRate),
+            end: Math.min(audio.samples.length, Math.round(p.endSeconds * audio.sampleRate)),
+          }),
+        },
+        outputs: patchOutputs[i] as (typeof patchOutputs)[number],
+      })),
+    ];
+    const [whole, ...perPatch] = await heardGenres(model, clips);
+    if (!whole) throw new Error("the model returned no prediction");
+    return {
+      ...heard,
+      genres: whole.genres,
+      experts: whole.experts,
+      timeline: musicnn.patches.map((p, i) => ({
+        startSeconds: p.startSeconds,
+        endSeconds: p.endSeconds,
+        genres: perPatch[i]?.genres ?? [],
+      })),
+      embedding: whole.embedding,
+    };
+  }
   const windows = timelineWindows(audio.samples.length, audio.sampleRate);
   const windowFeatures = windows.map((range) => summarizeFrames(frames, modelNames, range));
   const [whole, ...perWindow] = model.predict([features, ...windowFeatures]);
@@ -84,15 +125,5 @@ export async function analyzeAudio(
     endSeconds: end / audio.sampleRate,
     genres: perWindow[i]?.genres ?? [],
   }));
-  return {
-    genres: whole.genres,
-    timeline,
-    tags: musicnn.tags,
-    music: yamnet.music,
-    patches: musicnn.patches,
-    embedding: whole.embedding,
-    modelVersion: model.version,
-    durationSeconds: audio.durationSeconds,
-    features,
-  };
+  return { ...heard, genres: whole.genres, timeline, embedding: whole.embedding };
 }

@@ -2,13 +2,28 @@
 export { analyzeAudio } from "./analyze.js";
 export { extractFeatures, FEATURE_NAMES, type FeatureName } from "./features/index.js";
 export { musicnnPatches, yamnetPatches } from "./frontends/index.js";
+export {
+  blockNames,
+  expertB,
+  fuseGated,
+  type GatedFusion,
+  type GenreMapping,
+  type HeardBlock,
+  type HeardModel,
+  headProbabilities,
+  heardRecord,
+  type LinearHead,
+  mappedEvidence,
+  type PretrainedOutputs,
+  pool,
+} from "./model/heard.js";
 export { buildNetwork, type NetworkConfig, runNetwork, trainNetwork } from "./model/network.js";
 export { seededRandom, shuffledIndices } from "./model/rng.js";
 export { applyScaler, type FeatureRecord, fitScaler, type Scaler } from "./model/scaler.js";
 export { loadGenreModel, saveGenreModel } from "./model/store.js";
 export { NotMusicError } from "./not-music.js";
 export { createAnalyzerPool } from "./pool.js";
-export { runMusicnn, runYamnet } from "./pretrained/index.js";
+export { musicnnTagNames, runMusicnn, runYamnet, yamnetClassNames } from "./pretrained/index.js";
 export { loadTf, type Tf } from "./tf.js";
 export type {
   Analysis,

@@ -41,7 +41,9 @@ export interface PatchPicture {
 export interface Analysis {
   /** Every label of the model, highest probability first; probabilities sum to 1. */
   genres: GenreScore[];
-  /** 10 s windows with a 5 s hop over the clip. */
+  /** What each expert alone says (genre v2 models): A from the 57 features, B from the pretrained networks. */
+  experts?: { features: GenreScore[]; heard: GenreScore[] };
+  /** musicnn's 3 s patches (genre v2 models), else 10 s windows with a 5 s hop over the clip. */
   timeline: TimelineWindow[];
   /** musicnn's 50 MSD tags for the whole clip (mean over its 3 s patches), highest first. */
   tags: TagScore[];

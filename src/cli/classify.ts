@@ -40,11 +40,18 @@ export function formatAnalysis(analysis: Analysis, title: string): string {
     const span = `${clock(window.startSeconds)}–${clock(window.endSeconds)}`;
     return `  ${span.padEnd(11)} ${best ? `${best.genre.padEnd(width)} ${percent(best.probability).padStart(4)}` : "?"}`;
   });
+  const experts = analysis.experts
+    ? [
+        "",
+        `From the 57 features: ${analysis.experts.features[0]?.genre ?? "?"} · from the pretrained networks: ${analysis.experts.heard[0]?.genre ?? "?"}`,
+      ]
+    : [];
   return [
     `${title} (${analysis.durationSeconds.toFixed(1)} s)`,
     ...top.map((score) => genreLine(score, width)),
+    ...experts,
     "",
-    "Timeline (10 s windows, 5 s apart):",
+    analysis.experts ? "Timeline (musicnn's 3 s patches):" : "Timeline (10 s windows, 5 s apart):",
     ...timeline,
     "",
     `model ${analysis.modelVersion}`,
