@@ -13,6 +13,10 @@ const SOURCE_NAMES: Record<string, string> = {
   upload: "your upload",
 };
 
+/** musicnn tags shown under the genre: at most this many, each at least this likely. */
+const SHOWN_TAGS = 3;
+const TAG_THRESHOLD = 0.1;
+
 /** The custom id of the "Similar tracks" button: the router sends clicks to /similar. */
 export function similarButtonId(trackId: string): string {
   return `similar:${trackId}`;
@@ -20,7 +24,7 @@ export function similarButtonId(trackId: string): string {
 
 /**
  * What a member sees after /genre: an embed naming the track and its top genre with confidence,
- * the chart (probability bars + timeline, rendered by the caller), where the audio came from and the model version, plus
+ * the few musicnn tags that clear a threshold ("rock · classic rock · alternative"), the chart (probability bars + timeline, rendered by the caller), where the audio came from and the model version, plus
  * buttons for similar tracks and the Spotify page. Everything a member or Spotify typed is escaped.
  */
 export function genreReply(result: AnalyzedTrack, chartPng: Uint8Array): ReplyBody {
@@ -31,11 +35,13 @@ export function genreReply(result: AnalyzedTrack, chartPng: Uint8Array): ReplyBo
   const runnerUp = second
     ? ` · then ${genreLabel(second.genre)} ${Math.round(second.probability * 100)}%`
     : "";
+  const tags = analysis.tags.filter((t) => t.probability >= TAG_THRESHOLD).slice(0, SHOWN_TAGS);
   const lines = [
     record.artists.length > 0 ? `by **${safe(record.artists.join(", "))}**` : undefined,
     record.album ? `on *${safe(record.album)}*` : undefined,
     "",
     `## ${genreLabel(top.genre)} · ${confidence}%${runnerUp}`,
+    tags.length > 0 ? `Sounds like: ${tags.map((t) => safe(t.tag)).join(" · ")}` : undefined,
     `Preview audio: ${SOURCE_NAMES[record.previewSource ?? ""] ?? record.previewSource ?? "unknown"}`,
   ].filter((line) => line !== undefined);
 
