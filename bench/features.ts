@@ -43,8 +43,8 @@ async function measure<T>(fn: () => T | Promise<T>): Promise<{ result: T; wall: 
  * MP3s: per feature the share of clips within 0.02 σ, the worst error, and tempo agreement.
  */
 export async function runFeaturesBench(): Promise<void> {
-  const rows = readReferenceTable(path.join(EMOTIFY, "librosa_reference.csv"));
-  const sigmas = sharedDataSigmas(DATA);
+  const rows = await readReferenceTable(path.join(EMOTIFY, "librosa_reference.csv"));
+  const sigmas = await sharedDataSigmas(DATA);
   const decodeMs: number[] = [];
   const decodeCpuMs: number[] = [];
   const featuresCpuMs: number[] = [];

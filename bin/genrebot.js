@@ -3,7 +3,8 @@
 // without a build step.
 import { register } from "tsx/esm/api";
 
-// At a terminal only warnings and errors are worth a log line; LOG_LEVEL=info shows the rest.
-process.env.LOG_LEVEL ??= "warn";
+// At a terminal the commands print their own plain lines, failures and their reasons included;
+// only errors (bugs) add a JSON log line. LOG_LEVEL=warn, info or debug shows the logs.
+process.env.LOG_LEVEL ??= "error";
 register();
 await import("../src/cli/main.ts");

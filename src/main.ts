@@ -15,6 +15,8 @@ function configOrExit(): Config {
 }
 
 const config = configOrExit();
+// Every download (previews, members' uploads) reaches public addresses only.
+(await import("./http/index.js")).installPublicOnlyDispatcher();
 const { openServices } = await import("./service/index.js");
 const { startBot } = await import("./discord/index.js");
 const { COMMANDS } = await import("./commands/index.js");

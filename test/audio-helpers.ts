@@ -150,7 +150,7 @@ const FLAC_RATE_CODES: Record<number, number> = {
   48000: 10,
 };
 
-class BitWriter {
+export class BitWriter {
   readonly bytes: number[] = [];
   private current = 0;
   private filled = 0;
@@ -172,7 +172,7 @@ class BitWriter {
   }
 }
 
-function crc8(data: number[]): number {
+export function crc8(data: number[]): number {
   let crc = 0;
   for (const byte of data) {
     crc ^= byte;
@@ -181,7 +181,7 @@ function crc8(data: number[]): number {
   return crc;
 }
 
-function crc16(data: number[]): number {
+export function crc16(data: number[]): number {
   let crc = 0;
   for (const byte of data) {
     crc ^= byte << 8;

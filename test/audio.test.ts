@@ -189,17 +189,27 @@ describe("decodeAudio refuses bad input with a friendly AudioError", () => {
   it("too large, before looking inside", async () => {
     const error = await audioError(decodeAudio(new Uint8Array(DEFAULT_AUDIO_LIMITS.maxBytes + 1)));
     expect(error.code).toBe("too-large");
-    expect(error.message).toBe("That file is 25 MB; I can take files up to 25 MB.");
+    expect(error.message).toBe(
+      "That file is over 25 MB, the most I can take. Send a shorter clip or a compressed copy (MP3, OGG).",
+    );
     const small = await audioError(decodeAudio(readData("emotify/rock/1.mp3"), { maxBytes: 100_000 }));
     expect(small.code).toBe("too-large");
   });
 
-  it("a WAV whose header says it is an hour long, without decoding it", async () => {
+  it("a WAV longer than the cap, from its header and the data present, without decoding it", async () => {
+    const threeSeconds = sine(440, 44100, 3);
+    const error = await audioError(
+      decodeAudio(makeWav(44100, [threeSeconds, threeSeconds]), { maxSeconds: 2.5 }),
+    );
+    expect(error.code).toBe("too-long");
+    expect(error.message).toBe("That recording is 3 seconds long; I can listen to at most 2.5 seconds.");
+  });
+
+  it("a WAV whose header claims an hour but holds one second is judged by the second it holds", async () => {
     const oneSecond = sine(440, 44100, 1);
     const hour = 3600 * 44100 * 4; // 16-bit stereo
     const error = await audioError(decodeAudio(makeWav(44100, [oneSecond, oneSecond], hour)));
-    expect(error.code).toBe("too-long");
-    expect(error.message).toBe("That recording is 60 minutes long; I can listen to at most 10 minutes.");
+    expect(error.code).toBe("too-short");
   });
 
   it("an MP3 longer than the cap, from its Xing/Info header", async () => {

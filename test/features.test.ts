@@ -146,12 +146,12 @@ function worstLine(summary: ReturnType<typeof summariseParity>): string {
   return `worst feature ${name}: ${worst?.sigma.toExponential(2)} σ on ${worst?.clip}; tempo agreement ${summary.tempoAgreement}`;
 }
 
-describe("parity with librosa on whole clips", () => {
-  const sigmas = sharedDataSigmas(DATA);
+describe("parity with librosa on whole clips", async () => {
+  const sigmas = await sharedDataSigmas(DATA);
 
   it("matches all 57 features of the 10 GTZAN clips within 0.02 σ and the same tempo", async () => {
     const comparisons: ClipComparison[] = [];
-    for (const row of readReferenceTable(path.join(GTZAN_AUDIO, "librosa_reference.csv"))) {
+    for (const row of await readReferenceTable(path.join(GTZAN_AUDIO, "librosa_reference.csv"))) {
       comparisons.push({
         clip: row.clip,
         ours: extractFeatures(await readGtzan(row.clip)),
@@ -170,7 +170,7 @@ describe("parity with librosa on whole clips", () => {
     timeout: 900_000,
   }, async () => {
     // Every 4th clip of each genre: the full 320 run in `genrebot bench features`.
-    const rows = readReferenceTable(path.join(EMOTIFY, "librosa_reference.csv")).filter(
+    const rows = (await readReferenceTable(path.join(EMOTIFY, "librosa_reference.csv"))).filter(
       (row) => Number.parseInt(path.basename(row.clip), 10) % 4 === 1,
     );
     expect(rows).toHaveLength(80);

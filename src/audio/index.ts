@@ -1,5 +1,6 @@
 /** Any supported audio file -> mono Float32 samples at the rate each consumer needs. */
 export { AudioError } from "./error.js";
+export { readInputFile, UnreadableFileError } from "./input-file.js";
 export { type AudioLimits, DEFAULT_AUDIO_LIMITS } from "./limits.js";
 export {
   atRate,

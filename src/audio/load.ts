@@ -1,7 +1,7 @@
 import { decodeToMono } from "./decode.js";
 import { AudioError } from "./error.js";
-import { headerDurationSeconds } from "./header-duration.js";
-import { type AudioLimits, checkDuration, checkSize, DEFAULT_AUDIO_LIMITS, tooLong } from "./limits.js";
+import { headerShape } from "./header-shape.js";
+import { type AudioLimits, checkDuration, checkShape, checkSize, DEFAULT_AUDIO_LIMITS } from "./limits.js";
 import { resample } from "./resample.js";
 import { ACCEPTED_FORMATS, sniff } from "./sniff.js";
 
@@ -43,8 +43,9 @@ export async function decodeMono(bytes: Uint8Array, limits?: Partial<AudioLimits
     throw new AudioError("unsupported-format", `That file is ${what}. I can listen to ${ACCEPTED_FORMATS}.`);
   }
 
-  const claimed = headerDurationSeconds(bytes, sniffed.format, sniffed.dataStart);
-  if (claimed !== undefined && claimed > effective.maxSeconds) throw tooLong(claimed, effective);
+  // What the file may cost is decided from its header before any decoder allocates anything.
+  const claimed = headerShape(bytes, sniffed.format, sniffed.dataStart);
+  if (claimed) checkShape(claimed, effective);
 
   const { samples, sampleRate } = await decodeToMono(bytes, sniffed.format, effective);
   const durationSeconds = samples.length / sampleRate;

@@ -5,6 +5,8 @@
  * are read here; compressed WAV flavours (A-law, µ-law, ADPCM) are left to audio-decode.
  */
 
+import { corrupt } from "./limits.js";
+
 export interface WavHeader {
   formatTag: number;
   channels: number;
@@ -12,13 +14,21 @@ export interface WavHeader {
   byteRate: number;
   blockAlign: number;
   bitsPerSample: number;
+  /** Size of the fmt chunk: ADPCM needs its 20-byte extension, which a 16-byte chunk lacks. */
+  fmtBytes: number;
+  /** ADPCM samples per block from the fmt extension, when the chunk has one. */
+  samplesPerBlock?: number;
   dataStart: number;
   /** Size the header declares; 0 or 0xFFFFFFFF (unknown) replaced by what the file holds. */
   dataBytes: number;
 }
 
 const PCM = 1;
+const MS_ADPCM = 2;
 const IEEE_FLOAT = 3;
+const A_LAW = 6;
+const MU_LAW = 7;
+const IMA_ADPCM = 0x11;
 const EXTENSIBLE = 0xfffe;
 
 export function parseWavHeader(bytes: Uint8Array): WavHeader | undefined {
@@ -39,6 +49,10 @@ export function parseWavHeader(bytes: Uint8Array): WavHeader | undefined {
         byteRate: view.getUint32(at + 16, true),
         blockAlign: view.getUint16(at + 20, true),
         bitsPerSample: view.getUint16(at + 22, true),
+        fmtBytes: size,
+        ...(size >= 20 && view.getUint16(at + 24, true) >= 2 && at + 28 <= bytes.length
+          ? { samplesPerBlock: view.getUint16(at + 26, true) }
+          : {}),
       };
     }
     if (id === "data") {
@@ -48,6 +62,30 @@ export function parseWavHeader(bytes: Uint8Array): WavHeader | undefined {
       return { ...format, dataStart, dataBytes };
     }
     at += 8 + size + (size % 2); // chunks are word-aligned
+  }
+  return undefined;
+}
+
+/**
+ * Frames the data present in the file holds (never what a lying header claims beyond the end), or
+ * `undefined` for an encoding we do not know the cost of. Throws "corrupt" for an ADPCM header
+ * whose samples-per-block does not follow from its block size: the decoder would otherwise read the
+ * field from past the fmt chunk and allocate gigabytes for a 1 MB file.
+ */
+export function wavFramesPresent(bytes: Uint8Array, header: WavHeader): number | undefined {
+  const { formatTag, channels, blockAlign } = header;
+  const present = Math.max(0, Math.min(header.dataBytes, bytes.length - header.dataStart));
+  if (blockAlign === 0 || channels === 0) return undefined;
+  if (formatTag === PCM || formatTag === IEEE_FLOAT || formatTag === A_LAW || formatTag === MU_LAW) {
+    return Math.floor(present / blockAlign);
+  }
+  if (formatTag === IMA_ADPCM || formatTag === MS_ADPCM) {
+    const expected =
+      formatTag === IMA_ADPCM
+        ? 1 + (blockAlign / channels - 4) * 2
+        : 2 + ((blockAlign - 7 * channels) * 2) / channels;
+    if (header.fmtBytes < 20 || header.samplesPerBlock !== expected || !(expected >= 2)) throw corrupt();
+    return Math.floor(present / blockAlign) * expected;
   }
   return undefined;
 }

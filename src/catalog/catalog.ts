@@ -1,8 +1,10 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { withDeadline } from "../lib/deadline.js";
 import { type Logger, log } from "../log.js";
 import { StoreUnavailableError } from "./errors.js";
 import { MemoryIndex, type Neighbour, type SimilarOptions } from "./memory-index.js";
 import { decodeRecord, encodeRecord, type TrackRecord, validateRecord } from "./record.js";
-import { openStore, type TrackStore, withTimeout } from "./store.js";
+import { openStore, type TrackStore } from "./store.js";
 
 export interface Catalog {
   readonly modelVersion: string;
@@ -45,16 +47,20 @@ const RELOAD_RETRY_MS = 1000;
 export async function openCatalog(options: CatalogOptions): Promise<Catalog> {
   const { modelVersion } = options;
   const logger = options.logger ?? log.child({ module: "catalog" });
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const progressEvery = options.progressEvery ?? DEFAULT_PROGRESS_EVERY;
-  const store: TrackStore = await openStore(options.storeUrl, { logger, timeoutMs });
+  const store: TrackStore = await openStore(options.storeUrl, {
+    logger,
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+  });
+  // Never shorter than the store's own lock wait (SQLite's busy timeout), plus a margin to answer.
+  const timeoutMs = Math.max(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, store.longestWaitMs + 1000);
   const memory = new MemoryIndex(modelVersion);
   let closed = false;
 
   /** Any store failure, including a slow one, becomes the friendly "not remembered" error. */
   async function guarded<T>(operation: Promise<T>, what: string): Promise<T> {
     try {
-      return await withTimeout(operation, timeoutMs, what);
+      return await withDeadline(operation, timeoutMs, what);
     } catch (error) {
       throw new StoreUnavailableError({ cause: error });
     }
@@ -91,7 +97,7 @@ export async function openCatalog(options: CatalogOptions): Promise<Catalog> {
       } catch (error) {
         if (closed) break;
         logger.warn({ err: error }, "reloading the catalog failed; retrying");
-        await new Promise((resolve) => setTimeout(resolve, RELOAD_RETRY_MS));
+        await sleep(RELOAD_RETRY_MS);
       }
     }
     reloading = false;
@@ -99,7 +105,7 @@ export async function openCatalog(options: CatalogOptions): Promise<Catalog> {
 
   async function fetchAnnounced(id: string): Promise<void> {
     try {
-      const raw = await withTimeout(store.get(id), timeoutMs, "fetching an announced record");
+      const raw = await withDeadline(store.get(id), timeoutMs, "fetching an announced record");
       if (raw !== undefined && !closed) memory.remember(decodeRecord(raw, id));
     } catch (error) {
       logger.warn({ id, err: error }, "could not fetch a record another process stored");
@@ -113,7 +119,7 @@ export async function openCatalog(options: CatalogOptions): Promise<Catalog> {
    * fails immediately too, and nothing happens.)
    */
   function settle(id: string): void {
-    withTimeout(store.get(id), SETTLE_WAIT_MS, "settling a timed-out write")
+    withDeadline(store.get(id), SETTLE_WAIT_MS, "settling a timed-out write")
       .then(async (raw) => {
         if (raw === undefined || closed) return;
         memory.remember(decodeRecord(raw, id));
@@ -148,7 +154,7 @@ export async function openCatalog(options: CatalogOptions): Promise<Catalog> {
       }
       memory.remember(record);
       try {
-        await withTimeout(store.announce(record.id), timeoutMs, "announcing a record");
+        await withDeadline(store.announce(record.id), timeoutMs, "announcing a record");
       } catch (error) {
         // Saved; other processes will pick it up at their next reload.
         logger.warn({ id: record.id, err: error }, "could not announce a stored record");

@@ -5,6 +5,7 @@ import KeyvRedis, { createClient } from "@keyv/redis";
 import KeyvSqlite from "@keyv/sqlite";
 import Keyv, { type KeyvStoreAdapter } from "keyv";
 import { UserFacingError } from "../errors.js";
+import { withDeadline } from "../lib/deadline.js";
 import type { Logger } from "../log.js";
 
 /**
@@ -14,6 +15,12 @@ import type { Logger } from "../log.js";
 export interface TrackStore {
   /** For logs, e.g. "sqlite data/genrebot.sqlite". */
   readonly description: string;
+  /**
+   * The longest a healthy store may take over one write (SQLite waits this long for another
+   * process's lock): the catalog never gives up on a write sooner, or it would call a write that
+   * then lands "failed", or one that then fails "saved".
+   */
+  readonly longestWaitMs: number;
   set(id: string, value: string): Promise<void>;
   get(id: string): Promise<string | undefined>;
   /** Every stored [id, value], streamed page by page, for loading the index at start-up. */
@@ -73,14 +80,6 @@ async function* keyvEntries(keyv: Keyv<string>): AsyncGenerator<[string, unknown
   for await (const [key, value] of keyv.iterator(NAMESPACE)) yield [String(key), value];
 }
 
-export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 /** Throws a UserFacingError for a STORE_URL that names no usable store, so start-up says what to fix. */
 export async function openStore(url: string, options: StoreOptions): Promise<TrackStore> {
   if (url.startsWith("redis://") || url.startsWith("rediss://")) return openRedis(url, options);
@@ -115,6 +114,7 @@ async function openSqlite(file: string): Promise<TrackStore> {
   const keyv = passThroughKeyv(adapter, true);
   return {
     description: `sqlite ${file}`,
+    longestWaitMs: SQLITE_BUSY_MS,
     async set(id, value) {
       await keyv.set(id, value);
     },
@@ -195,9 +195,17 @@ async function openRedis(url: string, { logger, timeoutMs }: StoreOptions): Prom
     reportedDown = false;
   });
 
+  // Asked once the server first answers (now, or after an outage at start-up).
+  let askedPersistence = false;
+  const askPersistence = () => {
+    if (askedPersistence) return;
+    askedPersistence = true;
+    void warnIfNotDurable((name) => client.configGet(name), logger, timeoutMs);
+  };
+  client.on("ready", askPersistence);
   const connecting = client.connect();
   try {
-    await withTimeout(connecting, timeoutMs, "connecting to Redis");
+    await withDeadline(connecting, timeoutMs, "connecting to Redis");
   } catch {
     // Keep going without it: reads use the in-memory index and the first reconnect loads the catalog.
     connecting.catch(() => {});
@@ -207,6 +215,7 @@ async function openRedis(url: string, { logger, timeoutMs }: StoreOptions): Prom
 
   return {
     description: `redis ${redactUrl(url)}`,
+    longestWaitMs: 0,
     async set(id, value) {
       await keyv.set(id, value);
     },
@@ -237,13 +246,42 @@ async function openRedis(url: string, { logger, timeoutMs }: StoreOptions): Prom
         if (announced && announced.origin !== origin) events.changed(announced.id);
       });
       // When Redis is down this resolves only after it returns; don't hold start-up for it.
-      await withTimeout(subscribed, timeoutMs, "subscribing to catalog changes").catch(() => {});
+      await withDeadline(subscribed, timeoutMs, "subscribing to catalog changes").catch(() => {});
     },
     async close() {
       // Every command the catalog issues is awaited before close, so nothing is cut off here.
       for (const c of [subscriber, client]) if (c.isOpen) c.destroy();
     },
   };
+}
+
+/**
+ * Redis keeps data in memory; what survives a restart or a crash depends on its configuration, and
+ * the default one (no append-only file) loses every indexed track on `kill -9`. Ask, and say so
+ * once in plain words. Managed Redis often forbids CONFIG: then we cannot tell, and stay quiet.
+ */
+async function warnIfNotDurable(
+  configGet: (name: string) => Promise<Record<string, string>>,
+  logger: Logger,
+  timeoutMs: number,
+): Promise<void> {
+  let appendonly: string | undefined;
+  let save: string | undefined;
+  try {
+    const asked = Promise.all([configGet("appendonly"), configGet("save")]);
+    const [aof, rdb] = await withDeadline(asked, timeoutMs, "asking Redis how it persists");
+    appendonly = aof.appendonly;
+    save = rdb.save;
+  } catch (error) {
+    logger.debug({ err: error }, "Redis does not say how it persists (CONFIG not allowed); not checked");
+    return;
+  }
+  if (appendonly === "yes") return;
+  const what =
+    save === undefined || save.trim() === ""
+      ? "Redis is not saving the catalog to disk at all (no append-only file, no snapshots): a restart or crash loses every indexed track."
+      : `Redis saves the catalog only in periodic snapshots (save ${save}): a crash loses every track indexed since the last one.`;
+  logger.warn(`${what} Run Redis with --appendonly yes (see the README, "Running Redis durably").`);
 }
 
 function parseAnnouncement(message: string): { id: string; origin: string } | undefined {

@@ -1,15 +1,14 @@
-import { AudioError, atRate, decodeMono, MODEL_SAMPLE_RATE, NETWORK_SAMPLE_RATE } from "../audio/index.js";
+import { atRate, decodeMono, MODEL_SAMPLE_RATE, NETWORK_SAMPLE_RATE } from "../audio/index.js";
 import { DEFAULT_MODEL_DIR } from "../config.js";
 import { analyzeFrames, FEATURE_NAMES, isFeatureName, summarizeFrames } from "./features/index.js";
 import { musicnnPatches, yamnetPatches } from "./frontends/index.js";
 import { hearWithMusicnn, hearWithYamnet } from "./hearing.js";
 import { type GenreModel, loadGenreModel } from "./model/store.js";
-import type { Analysis, TimelineWindow } from "./types.js";
+import { assertAudible, NotMusicError } from "./not-music.js";
+import type { Analysis, MusicJudgement, TimelineWindow } from "./types.js";
 
 export const TIMELINE_WINDOW_SECONDS = 10;
 export const TIMELINE_HOP_SECONDS = 5;
-/** The answer to a clip YAMNet hears no music in: speech, silence, noise. It is never indexed. */
-export const NO_MUSIC_MESSAGE = "I couldn't hear any music in this.";
 
 const models = new Map<string, Promise<GenreModel>>();
 
@@ -46,11 +45,17 @@ export function timelineWindows(
   return windows;
 }
 
+/** For logs: what YAMNet heard instead of music. */
+function yamnetReason({ musicShare, music, speech, silence }: MusicJudgement): string {
+  const share = Math.round(musicShare * 100);
+  return `YAMNet heard music in ${share}% of the clip (mean scores: music ${music.toFixed(2)}, speech ${speech.toFixed(2)}, silence ${silence.toFixed(2)})`;
+}
+
 /**
  * Bytes of any supported audio file → genre distribution, timeline, tags, music judgement,
  * embedding. One decode feeds two rates: 16 kHz for the pretrained networks, 22.05 kHz for the
- * 57 features. YAMNet listens first (the cheapest network) and a clip it hears no music in is
- * refused before anything else runs. musicnn names the clip's tags and each 3 s patch's.
+ * 57 features. A silent clip, then one YAMNet (the cheaper network) hears no music in, is refused
+ * with NotMusicError before anything else runs. musicnn names the clip's tags and each 3 s patch's.
  * The genre head reads the 57 features as before: one frame-level pass over the whole clip; the
  * whole clip's summary drives the headline genres and each timeline window is classified from
  * the summary of its own frames (a rough picture: see summarizeFrames), all in one batched
@@ -61,14 +66,17 @@ export async function analyzeAudio(
   bytes: Uint8Array,
   options: { modelDir?: string } = {},
 ): Promise<Analysis> {
-  const model = await cachedGenreModel(options.modelDir);
+  // Decode first: a file refused for its size or shape never costs a model load.
   const decoded = await decodeMono(bytes);
+  const audio = atRate(decoded, MODEL_SAMPLE_RATE);
+  // Two judges of "is there music?", one answer (NotMusicError): loudness first, as it costs
+  // nothing, then YAMNet, which also hears speech and noise.
+  assertAudible(audio.samples);
   const network = atRate(decoded, NETWORK_SAMPLE_RATE).samples;
   const yamnet = await hearWithYamnet(yamnetPatches(network));
-  if (!yamnet.music.isMusic) throw new AudioError("no-music", NO_MUSIC_MESSAGE);
+  if (!yamnet.music.isMusic) throw new NotMusicError(yamnetReason(yamnet.music));
   const musicnn = await hearWithMusicnn(musicnnPatches(network), yamnet);
-
-  const audio = atRate(decoded, MODEL_SAMPLE_RATE);
+  const model = await cachedGenreModel(options.modelDir);
   const frames = analyzeFrames(audio.samples);
   const features = summarizeFrames(frames, FEATURE_NAMES);
   // A name the extractor does not know is left out here and reported as missing by the scaler.

@@ -21,9 +21,28 @@ export interface AnalyzerPoolOptions {
    * past this the worker is terminated and replaced, and the job fails with AnalysisTimeoutError.
    */
   jobTimeoutMs?: number;
+  /**
+   * Ceiling on each worker's JavaScript heap (V8 old generation), default 256 MB: a 10-minute file,
+   * the longest accepted, analyses within a 48 MB heap (measured). A job past it fails alone with
+   * AnalysisMemoryError and its worker is replaced.
+   */
+  maxHeapMb?: number;
+  /**
+   * Ceiling on the whole process's resident memory while jobs run, default 512 MB + 1 GB per
+   * worker (a 10-minute file peaks near 0.8 GB). Decoded audio lives in ArrayBuffers outside the
+   * V8 heap, which `resourceLimits` does not count (measured: a worker limited to a 256 MB heap
+   * allocated 4 GB of Float32Arrays); the per-job sample budget (AudioLimits.sampleBudget) bounds
+   * them for every file we can foresee, and this watchdog for the rest: past the ceiling, the busy
+   * workers are terminated and their jobs fail with AnalysisMemoryError. (Which worker grew cannot
+   * be told from one process's RSS, so every job in flight is refused: still never the process.)
+   */
+  maxRssMb?: number;
 }
 
 const DEFAULT_JOB_TIMEOUT_MS = 60_000;
+const DEFAULT_MAX_HEAP_MB = 256;
+/** How often the memory watchdog samples RSS while a job runs. */
+const WATCH_EVERY_MS = 50;
 
 /** The pool also extracts bare features, which training uses to read audio on every core. */
 export interface FeaturePool extends AnalyzerPool {
@@ -59,6 +78,15 @@ export class AnalysisTimeoutError extends UserFacingError {
   }
 }
 
+export class AnalysisMemoryError extends UserFacingError {
+  constructor() {
+    super(
+      "analysis-memory",
+      "That file needed more memory than I allow for one song, so I stopped listening to it. Try a shorter clip or another format (MP3, WAV, OGG, FLAC).",
+    );
+  }
+}
+
 /** Rebuilds a worker's error on this side so callers can still tell AudioError from a bug. */
 function revive(error: SerialisedError): Error {
   let revived: Error;
@@ -79,6 +107,9 @@ export function createAnalyzerPool(options: AnalyzerPoolOptions = {}): FeaturePo
   const maxQueue = options.maxQueue ?? size * 8;
   const modelDir = options.modelDir ?? DEFAULT_MODEL_DIR;
   const jobTimeoutMs = options.jobTimeoutMs ?? DEFAULT_JOB_TIMEOUT_MS;
+  const resourceLimits = { maxOldGenerationSizeMb: options.maxHeapMb ?? DEFAULT_MAX_HEAP_MB };
+  const maxRssBytes = (options.maxRssMb ?? 512 + 1024 * size) * 1024 * 1024;
+  let watchdog: NodeJS.Timeout | undefined;
   const queue: Pending[] = [];
   const slots: Slot[] = [];
   let nextId = 1;
@@ -86,6 +117,7 @@ export function createAnalyzerPool(options: AnalyzerPoolOptions = {}): FeaturePo
   let crashesInARow = 0;
 
   const dispatch = (): void => {
+    watch();
     for (const slot of slots) {
       if (slot.busy || !slot.ready) continue;
       const pending = queue.shift();
@@ -94,6 +126,30 @@ export function createAnalyzerPool(options: AnalyzerPoolOptions = {}): FeaturePo
       slot.deadline = setTimeout(() => timedOut(slot), jobTimeoutMs);
       slot.worker.postMessage(pending.job, [pending.job.bytes.buffer as ArrayBuffer]);
     }
+    watch();
+  };
+
+  /** Samples RSS only while some job runs; past the ceiling, the jobs in flight are stopped. */
+  const watch = (): void => {
+    const busy = slots.some((slot) => slot.busy);
+    if (!busy || closed) {
+      clearInterval(watchdog);
+      watchdog = undefined;
+      return;
+    }
+    watchdog ??= setInterval(() => {
+      if (process.memoryUsage.rss() <= maxRssBytes) return;
+      log.warn(
+        { maxRssMb: maxRssBytes / 1024 / 1024 },
+        "analysis over the memory ceiling; stopping its jobs",
+      );
+      for (const slot of slots.filter((s) => s.busy)) {
+        if (!retire(slot, new AnalysisMemoryError())) continue;
+        void slot.worker.terminate();
+        slots.push(spawn());
+      }
+      watch();
+    }, WATCH_EVERY_MS).unref();
   };
 
   /** Takes a slot out of service and hands its job, if any, back to the caller as `error`. */
@@ -119,7 +175,7 @@ export function createAnalyzerPool(options: AnalyzerPoolOptions = {}): FeaturePo
   };
 
   const spawn = (): Slot => {
-    const worker = startTsWorker(new URL("./pool-worker.ts", import.meta.url));
+    const worker = startTsWorker(new URL("./pool-worker.ts", import.meta.url), resourceLimits);
     const slot: Slot = { worker, ready: false };
     worker.on("message", (message: WorkerMessage) => {
       if ("ready" in message) {
@@ -132,6 +188,7 @@ export function createAnalyzerPool(options: AnalyzerPoolOptions = {}): FeaturePo
       slot.busy = undefined;
       clearTimeout(slot.deadline);
       crashesInARow = 0;
+      watch();
       if (pending && pending.job.id === reply.id) {
         if (reply.ok) pending.resolve(reply);
         else pending.reject(revive(reply.error));
@@ -139,12 +196,21 @@ export function createAnalyzerPool(options: AnalyzerPoolOptions = {}): FeaturePo
       dispatch();
     });
     const replace = (reason: Error): void => {
-      const crashed = new Error(`the analysis worker crashed: ${reason.message}`, { cause: reason });
+      // Out of memory is the job's fault, not the install's: refuse that file, plainly, and move on.
+      const outOfMemory = (reason as NodeJS.ErrnoException).code === "ERR_WORKER_OUT_OF_MEMORY";
+      const crashed = outOfMemory
+        ? new AnalysisMemoryError()
+        : new Error(`the analysis worker crashed: ${reason.message}`, { cause: reason });
       if (!retire(slot, crashed)) return;
       // A worker that dies before it is ready (broken install, bad model) fails the job it would
       // have taken, so callers hear about it instead of waiting for workers that never come up.
       if (!slot.ready) queue.shift()?.reject(crashed);
       if (closed) return;
+      if (outOfMemory) {
+        log.warn({ maxHeapMb: resourceLimits.maxOldGenerationSizeMb }, "analysis job ran out of memory");
+        slots.push(spawn());
+        return;
+      }
       crashesInARow++;
       // A worker that dies at start-up (broken install, bad model) would otherwise be respawned
       // in a hot loop; back off exponentially after the first crash.
@@ -189,6 +255,7 @@ export function createAnalyzerPool(options: AnalyzerPoolOptions = {}): FeaturePo
     modelVersion: () => readModelVersion(modelDir),
     async close(): Promise<void> {
       closed = true;
+      clearInterval(watchdog);
       const closedError = new Error("the analyzer pool was closed");
       for (const pending of queue.splice(0)) pending.reject(closedError);
       for (const slot of slots) {

@@ -1,3 +1,4 @@
+import { readInputFile } from "../audio/index.js";
 import type { Analysis, GenreScore } from "../classifier/index.js";
 import { analyzeAudio } from "../classifier/index.js";
 import { loadDotEnv, readConfig } from "../config.js";
@@ -6,7 +7,6 @@ import type { TrackQuery } from "../service/index.js";
 import { openServices } from "../service/index.js";
 import { parseSpotifyLink } from "../spotify/index.js";
 import { parseCliArgs } from "./cli-args.js";
-import { readInputFile } from "./input-file.js";
 
 const BAR_WIDTH = 24;
 const TOP_GENRES = 5;

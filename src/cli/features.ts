@@ -1,8 +1,8 @@
-import { decodeAudio } from "../audio/index.js";
+import { decodeAudio, readInputFile, UnreadableFileError } from "../audio/index.js";
 import { extractFeatures, FEATURE_NAMES } from "../classifier/index.js";
 import { UsageError, UserFacingError, userMessage } from "../errors.js";
 import { log } from "../log.js";
-import { readInputFile, UnreadableFileError } from "./input-file.js";
+import { parseCliArgs } from "./cli-args.js";
 
 /**
  * `genrebot features <file…> [--json]`: the 57 librosa-equivalent features of each file, as a
@@ -10,12 +10,9 @@ import { readInputFile, UnreadableFileError } from "./input-file.js";
  * others are still processed; the exit code is 1 if any failed.
  */
 export async function run(args: string[]): Promise<number> {
-  const options = args.filter((arg) => arg.startsWith("--"));
-  const files = args.filter((arg) => !arg.startsWith("--"));
-  const unknown = options.filter((option) => option !== "--json");
-  if (unknown.length > 0) throw new UsageError(`Unknown option: ${unknown.join(", ")}.`);
+  const { values, positionals: files } = parseCliArgs(args, { json: { type: "boolean" } });
   if (files.length === 0) throw new UsageError("Name at least one audio file to analyse.");
-  const json = options.includes("--json");
+  const json = values.json ?? false;
 
   let failures = 0;
   for (const file of files) {

@@ -1,9 +1,11 @@
-import { readdir, stat } from "node:fs/promises";
+import { readdir, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import { loadDotEnv, readConfig } from "../config.js";
 import { UsageError, UserFacingError } from "../errors.js";
 import type { IndexProgress } from "../service/index.js";
 import { parseSpotifyLink } from "../spotify/index.js";
+import { parseCliArgs } from "./cli-args.js";
+import { createProgress } from "./progress.js";
 
 /**
  * `genrebot index <spotify playlist or album URL | folder of audio files>`: adds every track to the
@@ -11,24 +13,20 @@ import { parseSpotifyLink } from "../spotify/index.js";
  * (Ctrl-C stops cleanly after the tracks in flight) running it again finishes the rest.
  */
 const AUDIO_EXTENSIONS = new Set([".mp3", ".wav", ".ogg", ".oga", ".opus", ".flac", ".m4a"]);
-const BAR_WIDTH = 24;
-/** Without a TTY, a line per this share of the job (and at the end), so logs stay readable. */
-const PLAIN_LINE_EVERY = 0.05;
 
 type Source = { kind: "spotify"; link: string } | { kind: "files"; paths: string[] };
 
 export async function run(args: string[]): Promise<number> {
-  const unknown = args.filter((arg) => arg.startsWith("--"));
-  if (unknown.length > 0) throw new UsageError(`Unknown option: ${unknown.join(", ")}.`);
-  if (args.length !== 1 || !args[0]) {
+  const { positionals } = parseCliArgs(args, {});
+  if (positionals.length !== 1 || !positionals[0]) {
     throw new UsageError("Name one Spotify playlist or album link, or one folder of audio files.");
   }
-  const source = await resolveSource(args[0]);
+  const source = await resolveSource(positionals[0]);
 
   loadDotEnv();
   const needsSpotify = source.kind === "spotify";
   const config = readConfig(process.env, needsSpotify ? ["spotify"] : []);
-  const { openServices } = await import("../service/index.js");
+  const { openServices, notSavedSentence } = await import("../service/index.js");
   const services = await openServices(config, { needsSpotify });
   const stop = new AbortController();
   const onInterrupt = () => {
@@ -37,13 +35,23 @@ export async function run(args: string[]): Promise<number> {
   };
   process.once("SIGINT", onInterrupt);
   try {
-    const report = progressReporter(process.stderr);
+    const bar = createProgress("indexing tracks", 0);
+    const report = (p: IndexProgress) => {
+      // One plain line per failed item, its name and the reason, above the bar.
+      if (p.failure) {
+        const line = `✗ ${p.failure.item}: ${p.failure.reason}\n`;
+        process.stderr.write(process.stderr.isTTY ? `\r\x1b[2K${line}` : line);
+      }
+      bar.update(p.done, p.total, counts(p));
+      if (p.done === p.total) bar.done();
+    };
     const progress =
       source.kind === "spotify"
         ? await services.service.indexCollection(source.link, report, stop.signal)
         : await services.service.indexFiles(source.paths, report, stop.signal);
-    console.log(summary(progress, services.service.catalogSize(), stop.signal.aborted));
-    return progress.failed > 0 || stop.signal.aborted ? 1 : 0;
+    const notSaved = progress.notSaved > 0 ? notSavedSentence(progress.notSaved) : undefined;
+    console.log(summary(progress, services.service.catalogSize(), stop.signal.aborted, notSaved));
+    return progress.failed > 0 || progress.notSaved > 0 || stop.signal.aborted ? 1 : 0;
   } finally {
     process.off("SIGINT", onInterrupt);
     await services.close();
@@ -76,46 +84,52 @@ async function resolveSource(target: string): Promise<Source> {
   return { kind: "files", paths };
 }
 
-/** Every audio file below `folder`, in a stable order so a resumed run walks the same list. */
+/**
+ * Every audio file below `folder`, in a stable order so a resumed run walks the same list. Symbolic
+ * links are followed (a folder of links to a music library is common); each real folder is walked
+ * once, so a link back up the tree cannot loop, and a dangling link is skipped.
+ */
 async function audioFilesUnder(folder: string): Promise<string[]> {
-  const entries = await readdir(folder, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((entry) => entry.isFile() && AUDIO_EXTENSIONS.has(path.extname(entry.name).toLowerCase()))
-    .map((entry) => path.join(entry.parentPath, entry.name))
-    .sort();
+  const files: string[] = [];
+  const walked = new Set<string>();
+  const walk = async (dir: string): Promise<void> => {
+    const real = await realpath(dir);
+    if (walked.has(real)) return;
+    walked.add(real);
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      const info = entry.isSymbolicLink() ? await stat(full).catch(() => undefined) : entry;
+      if (info?.isDirectory()) await walk(full);
+      else if (info?.isFile() && AUDIO_EXTENSIONS.has(path.extname(entry.name).toLowerCase()))
+        files.push(full);
+    }
+  };
+  await walk(folder);
+  return files.sort();
 }
 
 function counts(p: IndexProgress): string {
-  return `${p.indexed} indexed · ${p.skipped} already there · ${p.withoutPreview} without preview · ${p.failed} failed`;
+  const notSaved = p.notSaved > 0 ? ` · ${p.notSaved} not saved` : "";
+  return `${p.indexed} indexed · ${p.skipped} already there · ${p.withoutPreview} without preview · ${p.failed} failed${notSaved}`;
 }
 
-/** A redrawn bar on a terminal; on a pipe or log file, a plain line every few percent. */
-function progressReporter(stream: NodeJS.WriteStream): (p: IndexProgress) => void {
-  let lastLine = -1;
-  return (p) => {
-    if (stream.isTTY) {
-      const filled = p.total > 0 ? Math.round((p.done / p.total) * BAR_WIDTH) : BAR_WIDTH;
-      const bar = `${"█".repeat(filled)}${"░".repeat(BAR_WIDTH - filled)}`;
-      stream.write(`\r\x1b[2K${bar} ${p.done}/${p.total}  ${counts(p)}${p.done === p.total ? "\n" : ""}`);
-      return;
-    }
-    const step = Math.max(1, Math.ceil(p.total * PLAIN_LINE_EVERY));
-    const line = Math.floor(p.done / step);
-    if (line !== lastLine || p.done === p.total) {
-      lastLine = line;
-      stream.write(`${p.done}/${p.total} tracks: ${counts(p)}\n`);
-    }
-  };
-}
-
-function summary(p: IndexProgress, catalogSize: number, interrupted: boolean): string {
+function summary(
+  p: IndexProgress,
+  catalogSize: number,
+  interrupted: boolean,
+  notSaved: string | undefined,
+): string {
   const lines = [
     `${interrupted ? "Interrupted" : "Done"}: ${p.done} of ${p.total} tracks looked at.`,
     `  ${p.indexed} newly indexed, ${p.skipped} already indexed with this model, ` +
       `${p.withoutPreview} without a preview, ${p.failed} failed.`,
-    `The catalog now holds ${catalogSize} track${catalogSize === 1 ? "" : "s"}.`,
   ];
+  if (notSaved) lines.push(`  ${notSaved}`);
+  lines.push(`The catalog now holds ${catalogSize} track${catalogSize === 1 ? "" : "s"}.`);
   if (interrupted) lines.push("Run the same command again to index the rest.");
-  if (p.failed > 0) lines.push("Failures are logged above with their reasons.");
+  if (p.failed > 0)
+    lines.push(
+      `The ${p.failed === 1 ? "failure is" : `${p.failed} failures are`} listed above (✗) with the reason.`,
+    );
   return lines.join("\n");
 }

@@ -58,6 +58,8 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
+    // Downloads (previews, with --spotify or index) reach public addresses only.
+    (await import("../http/index.js")).installPublicOnlyDispatcher();
     const module = name === "index" ? "index-command" : name;
     const command = (await import(`./${module}.js`)) as { run(args: string[]): Promise<number> };
     return await command.run(args);

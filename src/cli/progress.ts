@@ -1,10 +1,13 @@
 /**
- * A progress bar on stderr for long CLI jobs (feature extraction, training). On a terminal it
- * redraws one line; when stderr is a pipe or a CI log it prints a plain line every 10 %, so logs
- * stay readable.
+ * The one progress bar on stderr for long CLI jobs (feature extraction, training, indexing). On a
+ * terminal it redraws one line; when stderr is a pipe or a CI log it prints a plain line every
+ * 10 % (and at the end), so logs stay readable.
  */
 export interface Progress {
+  /** One more item done. */
   tick(detail?: string): void;
+  /** Where a job that reports its own counts stands (the total may grow as pages arrive). */
+  update(count: number, total: number, detail?: string): void;
   done(): void;
 }
 
@@ -30,12 +33,17 @@ export function createProgress(
     const decile = Math.floor(fraction * 10);
     if (decile !== lastDecile) {
       lastDecile = decile;
-      stream.write(`${label}: ${count}/${total} (${Math.round(fraction * 100)}%)\n`);
+      stream.write(`${label}: ${count}/${total} (${Math.round(fraction * 100)}%)${detail && ` ${detail}`}\n`);
     }
   };
   return {
     tick(detail = "") {
       count++;
+      render(detail);
+    },
+    update(newCount, newTotal, detail = "") {
+      count = newCount;
+      total = newTotal;
       render(detail);
     },
     done() {

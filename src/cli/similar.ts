@@ -1,10 +1,11 @@
-import { readFile } from "node:fs/promises";
+import { readInputFile, UnreadableFileError } from "../audio/index.js";
 import type { Neighbour, TrackRecord } from "../catalog/index.js";
 import { StoreUnavailableError } from "../catalog/index.js";
 import { loadDotEnv, readConfig } from "../config.js";
-import { UsageError, UserFacingError } from "../errors.js";
+import { UsageError } from "../errors.js";
 import type { AnalyzedTrack } from "../service/index.js";
 import { parseSpotifyLink } from "../spotify/index.js";
+import { parseCliArgs } from "./cli-args.js";
 
 /**
  * `genrebot similar <file | spotify link> [--k 10] [--same-genre]`: analyses the track (remembering it
@@ -19,30 +20,23 @@ interface Options {
   sameGenre: boolean;
 }
 
-export function parseArgs(args: string[]): Options {
-  let k = DEFAULT_K;
-  let sameGenre = false;
-  const positional: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    if (arg === "--same-genre") sameGenre = true;
-    else if (arg === "--k" || arg.startsWith("--k=")) {
-      const value = arg === "--k" ? args[++i] : arg.slice("--k=".length);
-      k = Number(value);
-      if (!Number.isInteger(k) || k < 1 || k > MAX_K) {
-        throw new UsageError(`--k needs a whole number from 1 to ${MAX_K} (got ${value ?? "nothing"}).`);
-      }
-    } else if (arg.startsWith("--")) throw new UsageError(`Unknown option: ${arg}.`);
-    else positional.push(arg);
+function parseOptions(args: string[]): Options {
+  const { values, positionals } = parseCliArgs(args, {
+    k: { type: "string" },
+    "same-genre": { type: "boolean" },
+  });
+  const k = values.k === undefined ? DEFAULT_K : Number(values.k);
+  if (!Number.isInteger(k) || k < 1 || k > MAX_K) {
+    throw new UsageError(`--k needs a whole number from 1 to ${MAX_K} (got ${values.k}).`);
   }
-  if (positional.length !== 1 || !positional[0]) {
+  if (positionals.length !== 1 || !positionals[0]) {
     throw new UsageError("Name one audio file or one Spotify track link.");
   }
-  return { target: positional[0], k, sameGenre };
+  return { target: positionals[0], k, sameGenre: values["same-genre"] ?? false };
 }
 
 export async function run(args: string[]): Promise<number> {
-  const { target, k, sameGenre } = parseArgs(args);
+  const { target, k, sameGenre } = parseOptions(args);
   const link = parseSpotifyLink(target);
   if (link && link.kind !== "track") {
     throw new UsageError("That is an album or playlist. Use `genrebot index <link>` to add all of it.");
@@ -68,19 +62,15 @@ export async function run(args: string[]): Promise<number> {
   }
 }
 
+/** A file, or, when there is no such file, a usage error: the argument may have been a mistyped link. */
 async function readAudioFile(file: string): Promise<Uint8Array> {
   try {
-    return new Uint8Array(await readFile(file));
+    return await readInputFile(file);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") {
+    if (error instanceof UnreadableFileError && error.missing) {
       throw new UsageError(`${file} is neither an existing audio file nor a Spotify track link.`);
     }
-    throw new UserFacingError(
-      "unreadable-file",
-      code === "EISDIR" ? `${file} is a folder, not a file.` : `${file} could not be read.`,
-      { cause: error },
-    );
+    throw error;
   }
 }
 

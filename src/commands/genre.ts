@@ -1,9 +1,8 @@
 import { type ChatInputCommandInteraction, SlashCommandBuilder } from "discord.js";
 import type { CommandContext } from "../discord/index.js";
-import { answerSlowly, checkUpload, downloadAttachment, showError } from "../discord/index.js";
-import { UserFacingError } from "../errors.js";
+import { answerSlowly, checkUpload, downloadAttachment } from "../discord/index.js";
 import { genreReply } from "./genre-reply.js";
-import { hasTrackQuery, readTrackQuery, suggestSongs, withTrackOptions } from "./track-options.js";
+import { checkQuery, readTrackQuery, suggestSongs, withTrackOptions } from "./track-options.js";
 
 /** `/genre`: which genre a song is, from its 30-second preview or a member's own recording. */
 export const data = withTrackOptions(
@@ -17,19 +16,10 @@ export const data = withTrackOptions(
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const file = interaction.options.getAttachment("file");
   const query = readTrackQuery(interaction);
-  try {
-    if (!file && !hasTrackQuery(query)) {
-      throw new UserFacingError(
-        "empty-query",
-        "Tell me an artist and a song, paste a Spotify link, or upload a file.",
-      );
-    }
-    // Refuse an oversized or non-audio upload before spending a cooldown or a queue slot on it.
-    if (file) checkUpload(file, ctx.attachments.maxBytes);
-  } catch (error) {
-    await showError(interaction, ctx, error);
-    return;
-  }
+  // Refuse a bad query, or an oversized or non-audio upload, before spending a cooldown or a
+  // queue slot on it; the router shows what is thrown.
+  if (file) checkUpload(file, ctx.attachments.maxBytes);
+  else checkQuery(query);
   const ephemeral = interaction.options.getBoolean("private") ?? false;
   await answerSlowly(interaction, ctx, { ephemeral, cooldown: "genre", queued: true }, async () => {
     const result = file

@@ -5,9 +5,9 @@ import {
   SlashCommandBuilder,
 } from "discord.js";
 import type { CommandContext } from "../discord/index.js";
-import { NO_MENTIONS, replyPrivately, showError, throttled } from "../discord/index.js";
+import { NO_MENTIONS, replyPrivately, throttled } from "../discord/index.js";
 import { UserFacingError, userMessage } from "../errors.js";
-import type { IndexProgress } from "../service/index.js";
+import { type IndexProgress, notSavedSentence } from "../service/index.js";
 import { parseSpotifyLink } from "../spotify/index.js";
 
 /**
@@ -34,12 +34,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
   const parsed = parseSpotifyLink(link);
   if (!parsed || parsed.kind === "track") {
     const hint = parsed ? " For one track, use /genre." : "";
-    await showError(
-      interaction,
-      ctx,
-      new UserFacingError("not-a-collection", `That isn't a Spotify playlist or album link.${hint}`),
-    );
-    return;
+    throw new UserFacingError("not-a-collection", `That isn't a Spotify playlist or album link.${hint}`);
   }
   const guildId = interaction.guildId;
   if (ctx.indexJobs.has(guildId)) {
@@ -89,6 +84,7 @@ function progressLine(p: IndexProgress): string {
   const extras = [
     p.withoutPreview > 0 ? `${p.withoutPreview} without preview` : undefined,
     p.failed > 0 ? `${p.failed} failed` : undefined,
+    p.notSaved > 0 ? `${p.notSaved} not saved` : undefined,
   ].filter(Boolean);
   return `Indexed ${p.done}/${p.total}${extras.length > 0 ? ` · ${extras.join(" · ")}` : ""}`;
 }
@@ -99,6 +95,7 @@ function finalLine(p: IndexProgress, catalogSize: number, stopped: boolean): str
     : `Done: ${p.done}/${p.total} tracks`;
   return [
     `${head} — ${p.indexed} newly indexed, ${p.skipped} already there, ${p.withoutPreview} without preview, ${p.failed} failed.`,
+    ...(p.notSaved > 0 ? [notSavedSentence(p.notSaved)] : []),
     `The catalog now holds ${catalogSize} tracks. Try /similar!`,
   ].join("\n");
 }

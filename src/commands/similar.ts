@@ -7,11 +7,11 @@ import {
 } from "discord.js";
 import type { TrackRecord } from "../catalog/index.js";
 import type { CommandContext } from "../discord/index.js";
-import { answerSlowly, genreColorNumber, genreLabel, type ReplyBody, showError } from "../discord/index.js";
+import { answerSlowly, genreColorNumber, genreLabel, type ReplyBody } from "../discord/index.js";
 import { UserFacingError } from "../errors.js";
 import type { TrackQuery } from "../service/index.js";
 import { safe, truncate } from "./text.js";
-import { hasTrackQuery, readTrackQuery, suggestSongs, withTrackOptions } from "./track-options.js";
+import { checkQuery, readTrackQuery, suggestSongs, withTrackOptions } from "./track-options.js";
 
 /** Below this many other tracks a neighbour list says more about the catalog than the song. */
 const MIN_OTHER_TRACKS = 2;
@@ -25,14 +25,7 @@ export const data = withTrackOptions(
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const query = readTrackQuery(interaction);
-  if (!hasTrackQuery(query)) {
-    await showError(
-      interaction,
-      ctx,
-      new UserFacingError("empty-query", "Tell me an artist and a song, or paste a Spotify link."),
-    );
-    return;
-  }
+  checkQuery(query);
   const sameGenre = interaction.options.getBoolean("same_genre") ?? false;
   await answerSlowly(interaction, ctx, { ephemeral: false, cooldown: "similar", queued: true }, async () =>
     similarTo(await indexedRecord(query, ctx), sameGenre, ctx),

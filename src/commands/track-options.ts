@@ -6,7 +6,8 @@ import type {
   SlashCommandOptionsOnlyBuilder,
 } from "discord.js";
 import type { CommandContext } from "../discord/index.js";
-import type { TrackQuery } from "../service/index.js";
+import { UserFacingError } from "../errors.js";
+import { checkTrackQuery, type TrackQuery } from "../service/index.js";
 import { parseSpotifyLink } from "../spotify/index.js";
 import { truncate } from "./text.js";
 
@@ -40,8 +41,17 @@ export function readTrackQuery(interaction: ChatInputCommandInteraction): TrackQ
   return { ...(artist ? { artist } : {}), ...(song ? { song } : {}) };
 }
 
-export function hasTrackQuery(query: TrackQuery): boolean {
-  return Boolean(query.link || query.artist || query.song);
+/**
+ * Refuses at once, before a cooldown or a queue slot is spent, a query that names no single track;
+ * an album or playlist link gets pointed at /index.
+ */
+export function checkQuery(query: TrackQuery): void {
+  try {
+    checkTrackQuery(query);
+  } catch (error) {
+    if (!(error instanceof UserFacingError && error.code === "not-a-track")) throw error;
+    throw new UserFacingError(error.code, `${error.message} Use /index to add all of it.`, { cause: error });
+  }
 }
 
 /**

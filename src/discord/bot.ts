@@ -1,7 +1,9 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { Client, type ClientOptions, Events, GatewayIntentBits } from "discord.js";
 import type { Dispatcher } from "undici";
 import type { Config } from "../config.js";
 import { UserFacingError } from "../errors.js";
+import { withDeadline } from "../lib/deadline.js";
 import { type Logger, log } from "../log.js";
 import type { TrackService } from "../service/index.js";
 import type { SpotifyClient } from "../spotify/index.js";
@@ -99,9 +101,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       logger.info({ inFlight: router.inFlight.size }, "shutting down");
       router.close();
       shutdown.abort();
-      const bound = new Promise((resolve) =>
-        setTimeout(resolve, options.shutdownTimeoutMs ?? 15_000).unref(),
-      );
+      const bound = sleep(options.shutdownTimeoutMs ?? 15_000, undefined, { ref: false });
       await Promise.race([Promise.allSettled([...router.inFlight]), bound]);
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);
@@ -132,19 +132,14 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
 
 async function login(client: Client, token: string, timeoutMs: number): Promise<void> {
   const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`no answer within ${Math.round(timeoutMs / 1000)} s`)),
-      timeoutMs,
-    );
-  });
   try {
-    await Promise.race([Promise.all([client.login(token), ready]), deadline]);
+    await withDeadline(
+      Promise.all([client.login(token), ready]),
+      timeoutMs,
+      () => new Error(`no answer within ${Math.round(timeoutMs / 1000)} s`),
+    );
   } catch (error) {
     throw loginError(error);
-  } finally {
-    clearTimeout(timer);
   }
 }
 

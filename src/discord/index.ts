@@ -4,5 +4,5 @@ export { type RunningBot, type StartBotOptions, startBot } from "./bot.js";
 export { genreColorNumber, genreLabel } from "./charts/genre-colors.js";
 export type { BotLimits, Command, CommandContext } from "./command.js";
 export { registerCommands } from "./register-commands.js";
-export { answerSlowly, NO_MENTIONS, type ReplyBody, replyPrivately, showError } from "./respond.js";
+export { answerSlowly, NO_MENTIONS, type ReplyBody, replyPrivately } from "./respond.js";
 export { throttled } from "./throttle.js";

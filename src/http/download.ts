@@ -1,7 +1,9 @@
 import { type Dispatcher, getGlobalDispatcher, request } from "undici";
 import { UserFacingError } from "../errors.js";
+import { OverCapError, readCapped } from "../lib/read-capped.js";
 import { Semaphore } from "../lib/semaphore.js";
 import { type HostKind, isAllowedHost, PROVIDER_NAMES, type Provider } from "./hosts.js";
+import { NotPublicAddressError } from "./public-only.js";
 import {
   DEFAULT_RETRY_POLICY,
   parseRetryAfter,
@@ -187,6 +189,14 @@ async function requestOnce(
     });
   } catch (error) {
     clearTimeout(timer);
+    const notPublic = [error, (error as Error).cause].find((e) => e instanceof NotPublicAddressError);
+    if (notPublic) {
+      throw new UserFacingError(
+        "address-not-public",
+        `${name}'s file is on a private network address, so genrebot did not download it.`,
+        { cause: notPublic },
+      );
+    }
     throw new TransientError(`${name}: ${describe(error)}`, undefined, { cause: error });
   }
   const { statusCode, headers, body } = response;
@@ -213,7 +223,7 @@ async function requestOnce(
     }
     const declared = Number(headers["content-length"]);
     if (declared > maxBytes) throw tooLarge(name, maxBytes);
-    return { bytes: await readCapped(body, maxBytes, name) };
+    return { bytes: await readBody(body, maxBytes, name) };
   } finally {
     clearTimeout(timer);
     // An unread or partly read body holds the connection; destroying it aborts the transfer, and
@@ -222,25 +232,17 @@ async function requestOnce(
   }
 }
 
-async function readCapped(
+async function readBody(
   body: Dispatcher.ResponseData["body"],
   maxBytes: number,
   name: string,
 ): Promise<Uint8Array> {
-  const chunks: Buffer[] = [];
-  let received = 0;
   try {
-    for await (const chunk of body) {
-      const buffer = chunk as Buffer;
-      received += buffer.length;
-      if (received > maxBytes) throw tooLarge(name, maxBytes);
-      chunks.push(buffer);
-    }
+    return await readCapped(body, maxBytes);
   } catch (error) {
-    if (error instanceof UserFacingError) throw error;
+    if (error instanceof OverCapError) throw tooLarge(name, maxBytes);
     throw new TransientError(`${name}: ${describe(error)}`, undefined, { cause: error });
   }
-  return new Uint8Array(Buffer.concat(chunks, received));
 }
 
 function tooLarge(name: string, maxBytes: number): UserFacingError {

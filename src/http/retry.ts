@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { UserFacingError } from "../errors.js";
 
 /** How a failed attempt should be handled: give up, or try again (after `afterMs` if the server said so). */
@@ -63,8 +64,4 @@ export async function withRetries<T>(
       await sleep(decision.afterMs ?? backoff);
     }
   }
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

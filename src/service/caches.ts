@@ -1,7 +1,7 @@
 import KeyvRedis, { createClient } from "@keyv/redis";
 import KeyvSqlite from "@keyv/sqlite";
 import Keyv from "keyv";
-import { withTimeout } from "../catalog/index.js";
+import { withDeadline } from "../lib/deadline.js";
 
 /** No colon in a namespace: Keyv splits namespaced keys at the first one (see src/catalog/store.ts). */
 const CACHE_NAMESPACES = { previewSources: "genrebot-preview-sources", suggestions: "genrebot-suggestions" };
@@ -38,7 +38,7 @@ export async function openCaches(storeUrl: string): Promise<Caches> {
     client.on("error", () => {});
     // The catalog has just reached this server, so this is quick; if it is down, start without.
     const connecting = client.connect();
-    await withTimeout(connecting, REDIS_CONNECT_MS, "connecting the caches to Redis").catch(() => {
+    await withDeadline(connecting, REDIS_CONNECT_MS, "connecting the caches to Redis").catch(() => {
       connecting.catch(() => {});
     });
     // KeyvRedis prefixes keys with the namespace itself, so Keyv must not add it again.

@@ -3,9 +3,11 @@
 export { openServices } from "./open.js";
 export {
   type AnalyzedTrack,
+  checkTrackQuery,
   createTrackService,
   fileTrackId,
   type IndexProgress,
+  notSavedSentence,
   type TrackQuery,
   type TrackService,
   type TrackServiceDeps,

@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { readInputFile } from "../audio/index.js";
 import type { Catalog, Neighbour, TrackRecord } from "../catalog/index.js";
 import { StoreUnavailableError } from "../catalog/index.js";
 import type { Analysis, AnalyzerPool } from "../classifier/index.js";
-import { UserFacingError } from "../errors.js";
+import { UserFacingError, userMessage } from "../errors.js";
 import { type Logger, log as rootLog } from "../log.js";
 import type { PreviewResolver } from "../previews/index.js";
 import type { SpotifyClient, Track } from "../spotify/index.js";
@@ -27,6 +27,15 @@ export interface IndexProgress {
   skipped: number;
   withoutPreview: number;
   failed: number;
+  /** Analysed, but the catalog store did not confirm the write: not indexed, picked up by a re-run. */
+  notSaved: number;
+  /** Set on the progress event of the item that just failed: what it was and why, in plain words. */
+  failure?: { item: string; reason: string };
+}
+
+/** How bulk indexing names tracks the store did not confirm, in the CLI and in /index alike. */
+export function notSavedSentence(count: number): string {
+  return `${count} not saved: the catalog store did not answer — run the same command again to resume.`;
 }
 
 export interface TrackQuery {
@@ -91,6 +100,24 @@ function toRecord(source: Source, analysis: Analysis): TrackRecord {
 /** Content hash, so the same recording uploaded twice is one catalog entry. */
 export function fileTrackId(bytes: Uint8Array): string {
   return `file:${createHash("sha256").update(bytes).digest("hex").slice(0, 24)}`;
+}
+
+/**
+ * Refuses, in words for any front end, a query that names no single track. Front ends call it
+ * before spending anything on the request; find() calls it too.
+ */
+export function checkTrackQuery(query: TrackQuery): void {
+  const link = query.link?.trim();
+  if (link) {
+    const kind = parseSpotifyLink(link)?.kind;
+    if (kind !== undefined && kind !== "track") {
+      throw new UserFacingError("not-a-track", "That link is an album or playlist, not a single track.");
+    }
+    return;
+  }
+  if (!query.artist?.trim() && !query.song?.trim()) {
+    throw new UserFacingError("empty-query", "Tell me an artist and a song, or paste a Spotify link.");
+  }
 }
 
 export function createTrackService(deps: TrackServiceDeps): TrackService {
@@ -173,7 +200,8 @@ export function createTrackService(deps: TrackServiceDeps): TrackService {
    */
   async function bulk<T>(
     items: T[],
-    prepare: (item: T) => Promise<{ id: string; run: () => Promise<unknown> }>,
+    describe: (item: T) => string,
+    prepare: (item: T) => Promise<{ id: string; run: () => Promise<AnalyzedTrack> }>,
     onProgress?: (progress: IndexProgress) => void,
     signal?: AbortSignal,
   ): Promise<IndexProgress> {
@@ -184,25 +212,29 @@ export function createTrackService(deps: TrackServiceDeps): TrackService {
       skipped: 0,
       withoutPreview: 0,
       failed: 0,
+      notSaved: 0,
     };
     let next = 0;
     const runOne = async (item: T) => {
+      let failure: IndexProgress["failure"];
       try {
         const { id, run } = await prepare(item);
         if (await isIndexed(id)) progress.skipped++;
-        else {
-          await run();
-          progress.indexed++;
-        }
+        // Indexed only once the store confirmed the write; otherwise a re-run picks it up.
+        else if ((await run()).saved) progress.indexed++;
+        else progress.notSaved++;
       } catch (error) {
         if (error instanceof UserFacingError && error.code === "no-preview") progress.withoutPreview++;
         else {
           progress.failed++;
-          logger.warn({ err: error }, "bulk index: item failed");
+          failure = { item: describe(item), reason: userMessage(error) };
+          // The caller reports the reason; a stack trace is for bugs, or for whoever asks (debug).
+          if (error instanceof UserFacingError) logger.debug({ err: error }, "bulk index: item failed");
+          else logger.warn({ err: error }, "bulk index: item failed");
         }
       }
       progress.done++;
-      onProgress?.({ ...progress });
+      onProgress?.({ ...progress, ...(failure ? { failure } : {}) });
     };
     const lane = async () => {
       while (next < items.length && !signal?.aborted) {
@@ -217,20 +249,10 @@ export function createTrackService(deps: TrackServiceDeps): TrackService {
     modelVersion: deps.modelVersion,
 
     async find(query) {
-      if (query.link?.trim()) {
-        const link = parseSpotifyLink(query.link);
-        if (link && link.kind !== "track") {
-          throw new UserFacingError(
-            "not-a-track",
-            "That link is an album or playlist; use /index to add all of it.",
-          );
-        }
-        return spotify().track(query.link.trim());
-      }
+      checkTrackQuery(query);
+      if (query.link?.trim()) return spotify().track(query.link.trim());
       const artist = query.artist?.trim() ?? "";
       const song = query.song?.trim() ?? "";
-      if (!artist && !song)
-        throw new UserFacingError("empty-query", "Tell me an artist and a song, or paste a link.");
       const [best] = await spotify().search(artist, song);
       if (!best) {
         throw new UserFacingError("not-found", `I couldn't find “${song || artist}” on Spotify.`);
@@ -254,6 +276,7 @@ export function createTrackService(deps: TrackServiceDeps): TrackService {
       const { tracks } = await spotify().collection(link);
       return bulk(
         tracks,
+        (track) => `${track.artists.join(", ")} — ${track.title}`,
         // bulk() has just seen that the track is not indexed: no second look-up.
         async (track) => ({ id: track.id, run: () => hearTrack(track, false) }),
         onProgress,
@@ -263,11 +286,11 @@ export function createTrackService(deps: TrackServiceDeps): TrackService {
 
     async indexFiles(paths, onProgress, signal) {
       const prepare = async (file: string) => {
-        const bytes = new Uint8Array(await readFile(file));
+        const bytes = await readInputFile(file);
         const id = fileTrackId(bytes);
         return { id, run: () => hearFile(bytes, file, id, false) };
       };
-      return bulk(paths, prepare, onProgress, signal);
+      return bulk(paths, (file) => file, prepare, onProgress, signal);
     },
   };
 }

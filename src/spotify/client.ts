@@ -9,6 +9,7 @@ import {
   withProviderLimit,
   withRetries,
 } from "../http/index.js";
+import { withDeadline } from "../lib/deadline.js";
 import { type Logger, log } from "../log.js";
 import { isSpotifyId, looksLikeLink, parseSpotifyLink, type SpotifyLink } from "./links.js";
 import { toFullTrack, toTrack } from "./map.js";
@@ -102,7 +103,7 @@ export function createSpotify(options: SpotifyOptions): SpotifyClient {
     if (token && Date.now() < token.expiresAt) return Promise.resolve();
     renewing ??= (async () => {
       try {
-        const { body } = await withDeadline(api.clientCredentialsGrant()).catch((error: unknown) => {
+        const { body } = await inTime(api.clientCredentialsGrant()).catch((error: unknown) => {
           const status = (error as SpotifyHttpError).statusCode;
           if (status === 400 || status === 401) {
             throw new SpotifyCredentialsError("Spotify rejected SPOTIFY_CLIENT_ID / SPOTIFY_CLIENT_SECRET", {
@@ -121,16 +122,8 @@ export function createSpotify(options: SpotifyOptions): SpotifyClient {
     return renewing;
   }
 
-  function withDeadline<T>(promise: Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new SpotifyTimeout(`Spotify took longer than ${timeoutMs} ms`)),
-        timeoutMs,
-      );
-    });
-    return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
-  }
+  const inTime = <T>(promise: Promise<T>): Promise<T> =>
+    withDeadline(promise, timeoutMs, () => new SpotifyTimeout(`Spotify took longer than ${timeoutMs} ms`));
 
   /** One Web API call with token handling, retries and friendly errors. */
   async function call<T>(request: () => Promise<{ body: T }>, messages: CallMessages): Promise<T> {
@@ -139,13 +132,13 @@ export function createSpotify(options: SpotifyOptions): SpotifyClient {
       withProviderLimit("spotify", async () => {
         await ensureToken();
         try {
-          return (await withDeadline(request())).body;
+          return (await inTime(request())).body;
         } catch (error) {
           if ((error as SpotifyHttpError).statusCode !== 401 || renewedAfter401) throw error;
           renewedAfter401 = true;
           token = undefined;
           await ensureToken();
-          return (await withDeadline(request())).body;
+          return (await inTime(request())).body;
         }
       });
     try {
@@ -281,11 +274,8 @@ export function createSpotify(options: SpotifyOptions): SpotifyClient {
           .finally(() => suggestions.delete(text));
         suggestions.set(text, pending);
       }
-      let timer: NodeJS.Timeout | undefined;
-      const deadline = new Promise<Track[]>((resolve) => {
-        timer = setTimeout(() => resolve([]), options.suggestDeadlineMs ?? 2000);
-      });
-      return Promise.race([pending, deadline]).finally(() => clearTimeout(timer));
+      // `pending` never rejects, so the only failure here is the deadline: answer with nothing.
+      return withDeadline(pending, options.suggestDeadlineMs ?? 2000, "autocomplete").catch(() => []);
     },
 
     async collection(link, onPage) {

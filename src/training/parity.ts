@@ -1,6 +1,6 @@
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import { FEATURE_NAMES, type FeatureName } from "../classifier/index.js";
+import { readFeatureCsv } from "./dataset/csv.js";
 
 /**
  * Parity of our features with librosa's reference tables, in the units the model sees: the error
@@ -24,30 +24,18 @@ export const SIGMA_FEATURES: readonly FeatureName[] = FEATURE_NAMES.filter((name
 export const PARITY_SIGMA = 0.02;
 
 /**
- * A librosa feature table (filename, length, the 57 features, label[, split]). Clips are located
- * as <label>/<filename> beside the table, the layout of both shared data sets.
+ * A librosa feature table (filename, length, the 57 features, label[, split]), read by the one
+ * validating reader. Clips are located as <label>/<filename> beside the table, the layout of both
+ * shared data sets.
  */
-export function readReferenceTable(file: string): ReferenceRow[] {
-  const [headerLine, ...lines] = readFileSync(file, "utf8").trim().split(/\r?\n/);
-  const header = (headerLine ?? "").split(",");
-  const column = (name: string) => {
-    const index = header.indexOf(name);
-    if (index < 0) throw new Error(`${file} has no column ${name}`);
-    return index;
-  };
-  const filenameColumn = column("filename");
-  const labelColumn = column("label");
-  const featureColumns = FEATURE_NAMES.map(column);
-  return lines.map((line) => {
-    const cells = line.split(",");
-    const label = cells[labelColumn] ?? "";
-    const features = Object.fromEntries(
-      FEATURE_NAMES.map((name, i) => [name, Number(cells[featureColumns[i] ?? -1])]),
-    );
+export async function readReferenceTable(file: string): Promise<ReferenceRow[]> {
+  return (await readFeatureCsv(file)).map((row) => {
+    const missing = FEATURE_NAMES.find((name) => row.features[name] === undefined);
+    if (missing) throw new Error(`${file} has no column ${missing}`);
     return {
-      clip: path.join(label, cells[filenameColumn] ?? ""),
-      label,
-      features: features as FeatureValues,
+      clip: path.join(row.label, row.name),
+      label: row.label,
+      features: row.features as FeatureValues,
     };
   });
 }
@@ -64,10 +52,10 @@ export function featureSigmas(rows: readonly ReferenceRow[]): FeatureValues {
 }
 
 /** The σ scale of the shared data: the GTZAN table and the Emotify reference together. */
-export function sharedDataSigmas(dataDir: string): FeatureValues {
+export async function sharedDataSigmas(dataDir: string): Promise<FeatureValues> {
   return featureSigmas([
-    ...readReferenceTable(path.join(dataDir, "gtzan", "features_30_sec.csv")),
-    ...readReferenceTable(path.join(dataDir, "emotify", "librosa_reference.csv")),
+    ...(await readReferenceTable(path.join(dataDir, "gtzan", "features_30_sec.csv"))),
+    ...(await readReferenceTable(path.join(dataDir, "emotify", "librosa_reference.csv"))),
   ]);
 }
 

@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import path from "node:path";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -31,4 +31,40 @@ export function genrebot(args: string[], env: NodeJS.ProcessEnv = {}): Promise<C
       },
     );
   });
+}
+
+/**
+ * The real `genrebot` command, started so a test can act while it runs (kill its store when the
+ * progress lines say so). `waitFor` resolves once stderr matches; `done` resolves at exit.
+ */
+export function spawnGenrebot(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): { waitFor(pattern: RegExp): Promise<void>; done: Promise<CliResult> } {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { ...process.env, LOG_LEVEL: "warn", ...env },
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  const waiters: Array<{ pattern: RegExp; resolve(): void }> = [];
+  child.stdout.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+    for (const waiter of waiters.filter((w) => w.pattern.test(stderr))) {
+      waiters.splice(waiters.indexOf(waiter), 1);
+      waiter.resolve();
+    }
+  });
+  const done = new Promise<CliResult>((resolve) => {
+    child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+  return {
+    waitFor: (pattern) =>
+      pattern.test(stderr) ? Promise.resolve() : new Promise((resolve) => waiters.push({ pattern, resolve })),
+    done,
+  };
 }

@@ -14,6 +14,8 @@ export interface PrivateRedis {
   port: number;
   /** Stops the server (SIGTERM) and waits for it to exit. */
   stop(): Promise<void>;
+  /** Kills the server (SIGKILL): no shutdown save, as in a crash or an OOM kill. */
+  kill(): Promise<void>;
   /** Starts it again on the same port with the same data. */
   start(): Promise<void>;
   /** Freezes the server (SIGSTOP): connections stay open but nothing answers, like a hung host. */
@@ -43,7 +45,17 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-export async function startPrivateRedis(): Promise<PrivateRedis> {
+export interface PrivateRedisOptions {
+  /**
+   * "aof" (default): append-only file, as the README tells operators to run it. "none": neither
+   * AOF nor snapshots, so a kill loses everything: what the catalog warns about at start-up.
+   */
+  persistence?: "aof" | "none";
+  /** Disable CONFIG, as managed Redis services do. */
+  forbidConfig?: boolean;
+}
+
+export async function startPrivateRedis(options: PrivateRedisOptions = {}): Promise<PrivateRedis> {
   requireRedisServer();
   const port = await freePort();
   const dir = mkdtempSync(path.join(os.tmpdir(), "genrebot-redis-"));
@@ -51,7 +63,9 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
 
   async function start(): Promise<void> {
     const args = ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", ""];
-    const proc = spawn("redis-server", [...args, "--appendonly", "yes"], {
+    const appendonly = options.persistence === "none" ? "no" : "yes";
+    if (options.forbidConfig) args.push("--rename-command", "CONFIG", "");
+    const proc = spawn("redis-server", [...args, "--appendonly", appendonly], {
       stdio: ["ignore", "pipe", "pipe"],
     });
     child = proc;
@@ -67,13 +81,13 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     });
   }
 
-  async function stop(): Promise<void> {
+  async function stop(signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
     const proc = child;
     child = undefined;
     if (!proc || proc.exitCode !== null) return;
     await new Promise<void>((resolve) => {
       proc.once("exit", () => resolve());
-      proc.kill("SIGTERM");
+      proc.kill(signal);
     });
   }
 
@@ -81,7 +95,8 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
-    stop,
+    stop: () => stop(),
+    kill: () => stop("SIGKILL"),
     start,
     pause: () => child?.kill("SIGSTOP"),
     resume: () => child?.kill("SIGCONT"),
