@@ -23,6 +23,15 @@ const SILENCE_CLASS = "Silence";
 const MUSIC_SCORE = 0.2;
 const MUSIC_SHARE = 0.1;
 
+/** Tags worth showing a person: at most this many, each at least this likely. */
+const NOTABLE_TAGS = 3;
+const NOTABLE_PROBABILITY = 0.1;
+
+/** The few tags worth naming ("rock · classic rock · alternative"): the likeliest that clear 10 %. */
+export function notableTags(tags: readonly TagScore[]): TagScore[] {
+  return tags.filter((t) => t.probability >= NOTABLE_PROBABILITY).slice(0, NOTABLE_TAGS);
+}
+
 /** What YAMNet hears in one clip: the judgement, its patches' scores, and its mean embedding. */
 export interface YamnetHearing {
   music: MusicJudgement;

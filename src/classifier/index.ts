@@ -2,6 +2,7 @@
 export { analyzeAudio } from "./analyze.js";
 export { extractFeatures, FEATURE_NAMES, type FeatureName } from "./features/index.js";
 export { musicnnPatches, yamnetPatches } from "./frontends/index.js";
+export { notableTags } from "./hearing.js";
 export { buildNetwork, type NetworkConfig, runNetwork, trainNetwork } from "./model/network.js";
 export { seededRandom, shuffledIndices } from "./model/rng.js";
 export { applyScaler, type FeatureRecord, fitScaler, type Scaler } from "./model/scaler.js";

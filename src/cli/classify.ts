@@ -1,6 +1,6 @@
 import { readInputFile } from "../audio/index.js";
 import type { Analysis, GenreScore } from "../classifier/index.js";
-import { analyzeAudio } from "../classifier/index.js";
+import { analyzeAudio, notableTags } from "../classifier/index.js";
 import { loadDotEnv, readConfig } from "../config.js";
 import { UsageError } from "../errors.js";
 import type { TrackQuery } from "../service/index.js";
@@ -31,7 +31,7 @@ function genreLine(score: GenreScore, width: number): string {
   return `  ${score.genre.padEnd(width)}  ${bar(score.probability).padEnd(BAR_WIDTH)} ${percent(score.probability).padStart(4)}`;
 }
 
-/** The terminal report of an analysis: top genres as bars, the timeline, the model version. */
+/** The terminal report of an analysis: top genres as bars, notable tags, the timeline, the model version. */
 export function formatAnalysis(analysis: Analysis, title: string): string {
   const top = analysis.genres.slice(0, TOP_GENRES);
   const width = Math.max(...analysis.genres.map((g) => g.genre.length));
@@ -40,9 +40,13 @@ export function formatAnalysis(analysis: Analysis, title: string): string {
     const span = `${clock(window.startSeconds)}–${clock(window.endSeconds)}`;
     return `  ${span.padEnd(11)} ${best ? `${best.genre.padEnd(width)} ${percent(best.probability).padStart(4)}` : "?"}`;
   });
+  const tags = notableTags(analysis.tags);
   return [
     `${title} (${analysis.durationSeconds.toFixed(1)} s)`,
     ...top.map((score) => genreLine(score, width)),
+    ...(tags.length > 0
+      ? ["", `Sounds like: ${tags.map((t) => `${t.tag} ${percent(t.probability)}`).join(" · ")}`]
+      : []),
     "",
     "Timeline (10 s windows, 5 s apart):",
     ...timeline,

@@ -1,4 +1,5 @@
 import { ActionRowBuilder, AttachmentBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder } from "discord.js";
+import { notableTags } from "../classifier/index.js";
 import type { ReplyBody } from "../discord/index.js";
 import { genreColorNumber, genreLabel } from "../discord/index.js";
 import type { AnalyzedTrack } from "../service/index.js";
@@ -12,10 +13,6 @@ const SOURCE_NAMES: Record<string, string> = {
   itunes: "Apple Music",
   upload: "your upload",
 };
-
-/** musicnn tags shown under the genre: at most this many, each at least this likely. */
-const SHOWN_TAGS = 3;
-const TAG_THRESHOLD = 0.1;
 
 /** The custom id of the "Similar tracks" button: the router sends clicks to /similar. */
 export function similarButtonId(trackId: string): string {
@@ -35,7 +32,7 @@ export function genreReply(result: AnalyzedTrack, chartPng: Uint8Array): ReplyBo
   const runnerUp = second
     ? ` · then ${genreLabel(second.genre)} ${Math.round(second.probability * 100)}%`
     : "";
-  const tags = analysis.tags.filter((t) => t.probability >= TAG_THRESHOLD).slice(0, SHOWN_TAGS);
+  const tags = notableTags(analysis.tags);
   const lines = [
     record.artists.length > 0 ? `by **${safe(record.artists.join(", "))}**` : undefined,
     record.album ? `on *${safe(record.album)}*` : undefined,
