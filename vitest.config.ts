@@ -8,6 +8,9 @@ export default defineConfig({
     pool: "forks",
     maxWorkers: 2,
     testTimeout: 60_000,
+    // Test output is test names and results: logs are silent unless a test asserts on them
+    // (those make their own logger), or LOG_LEVEL is set to look at them.
+    env: { LOG_LEVEL: process.env.LOG_LEVEL ?? "silent" },
     hookTimeout: 60_000,
   },
 });

@@ -1,9 +1,7 @@
 import { readFileSync } from "node:fs";
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { analyzeAudio } from "../src/classifier/index.js";
-import { COMMANDS } from "../src/commands/index.js";
 import { renderGenreChart } from "../src/discord/charts/genre-chart.js";
-import { registerCommands } from "../src/discord/register-commands.js";
 import { clipSongs, startBotHarness } from "../test/fakes/discord/harness.js";
 
 /**
@@ -32,13 +30,7 @@ export async function runBotBench(): Promise<void> {
     limits: { cooldownSeconds: 0, maxRunning: 4, maxWaiting: CONCURRENT },
   });
   try {
-    await registerCommands({
-      commands: COMMANDS,
-      token: h.fake.token,
-      clientId: h.fake.applicationId,
-      guildId: h.fake.guild.id,
-      api: h.fake.apiUrl,
-    });
+    await h.registerCommands();
     // Warm-up: workers load the model, Spotify issues its token.
     const warm = h.fake.dispatchCommand("genre", { link: `spotify:track:${songs[0]?.spotifyId}` });
     await h.fake.waitForReply(warm);

@@ -38,7 +38,7 @@ async function measure<T>(fn: () => T | Promise<T>): Promise<{ result: T; wall: 
 }
 
 /**
- * `genrebot bench features`: milliseconds per 30 s clip for each stage of extractFeatures (and
+ * `npm run bench features`: milliseconds per 30 s clip for each stage of extractFeatures (and
  * decodeAudio before it, for the per-clip budget), then parity with librosa on all 320 Emotify
  * MP3s: per feature the share of clips within 0.02 σ, the worst error, and tempo agreement.
  */

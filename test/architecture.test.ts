@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 /**
  * The import graph of src/ keeps one direction of flow (docs/architecture.md). Each folder is a
  * stage with a rank; a file may import only stages ranked below its own, and only through that
- * stage's index.ts. src/lib and the root files (errors, log, config) are the foundation every
+ * stage's index.ts, which only re-exports. src/lib and the root files (errors, log, config) are the foundation every
  * stage may use file by file.
  */
 const RANK: Record<string, number> = {
@@ -107,7 +107,17 @@ describe("the import graph of src/", () => {
     expect(upward([{ from: at("classifier/analyze.ts"), to: at("discord/index.ts") }])).toHaveLength(1);
     expect(upward([{ from: at("catalog/catalog.ts"), to: at("catalog/store.ts") }])).toHaveLength(0);
     expect(deep([{ from: at("service/caches.ts"), to: at("catalog/store.ts") }])).toHaveLength(1);
-    expect(deep([{ from: at("service/caches.ts"), to: at("lib/semaphore.ts") }])).toHaveLength(0);
+    expect(deep([{ from: at("service/caches.ts"), to: at("lib/deadline.ts") }])).toHaveLength(0);
+  });
+
+  it("keeps every index.ts to re-exports", () => {
+    const implementing = sourceFiles(SRC)
+      .filter((file) => path.basename(file) === "index.ts")
+      .filter((file) => {
+        const source = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.Latest);
+        return source.statements.some((s) => !(ts.isExportDeclaration(s) && s.moduleSpecifier !== undefined));
+      });
+    expect(implementing.map((file) => path.relative(SRC, file))).toEqual([]);
   });
 
   it("never brings training into the bot", () => {

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished, vi } from "vitest";
 import { decodeToMono } from "../src/audio/decode.js";
 import {
   AudioError,
@@ -272,6 +272,9 @@ describe("decodeAudio refuses bad input with a friendly AudioError", () => {
   });
 
   it("random bytes behind a valid MP3 tag and frame header", async () => {
+    // mpg123's wasm decoder prints every bad frame to console.error: keep the test output readable.
+    const silenced = vi.spyOn(console, "error").mockImplementation(() => {});
+    onTestFinished(() => silenced.mockRestore());
     const random = seededRandom(11);
     const mp3 = readData("emotify/rock/1.mp3");
     const bytes = mp3.slice(0, 200_000);

@@ -1,6 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { COMMANDS } from "../src/commands/index.js";
-import { registerCommands } from "../src/discord/register-commands.js";
 import { type BotHarness, clipSongs, startBotHarness } from "./fakes/discord/harness.js";
 import { type PrivateRedis, startPrivateRedis } from "./helpers/redis.js";
 
@@ -17,13 +15,7 @@ let h: BotHarness;
 beforeAll(async () => {
   redis = await startPrivateRedis();
   h = await startBotHarness({ songs: SONGS, storeUrl: redis.url });
-  await registerCommands({
-    commands: COMMANDS,
-    token: h.fake.token,
-    clientId: h.fake.applicationId,
-    guildId: h.fake.guild.id,
-    api: h.fake.apiUrl,
-  });
+  await h.registerCommands();
 }, 120_000);
 
 afterAll(async () => {

@@ -160,16 +160,15 @@ describe("parity with librosa on whole clips", async () => {
     }
     expect(comparisons).toHaveLength(10);
     const summary = summariseParity(comparisons, sigmas);
-    console.log(`GTZAN (10 WAVs): ${worstLine(summary)}`);
     for (const name of SIGMA_FEATURES)
-      expect({ name, share: summary.withinShare[name] }).toEqual({ name, share: 1 });
-    expect(summary.tempoAgreement).toBe(1);
+      expect({ name, share: summary.withinShare[name] }, worstLine(summary)).toEqual({ name, share: 1 });
+    expect(summary.tempoAgreement, worstLine(summary)).toBe(1);
   });
 
   it("matches librosa on a stratified quarter of Emotify (80 MP3s through decodeAudio)", {
     timeout: 900_000,
   }, async () => {
-    // Every 4th clip of each genre: the full 320 run in `genrebot bench features`.
+    // Every 4th clip of each genre: the full 320 run in `npm run bench features`.
     const rows = (await readReferenceTable(path.join(EMOTIFY, "librosa_reference.csv"))).filter(
       (row) => Number.parseInt(path.basename(row.clip), 10) % 4 === 1,
     );
@@ -184,14 +183,13 @@ describe("parity with librosa on whole clips", async () => {
       zero_crossing_rate_mean: 0.5,
       zero_crossing_rate_var: 0.5,
     });
-    console.log(`Emotify (80 MP3s): ${worstLine(summary)}`);
     for (const name of SIGMA_FEATURES) {
-      expect({ name, share: summary.withinShare[name] }).toEqual({
+      expect({ name, share: summary.withinShare[name] }, worstLine(summary)).toEqual({
         name,
         share: expect.toSatisfy((s: number) => s >= 0.95),
       });
     }
-    expect(summary.tempoAgreement).toBeGreaterThanOrEqual(0.9);
+    expect(summary.tempoAgreement, worstLine(summary)).toBeGreaterThanOrEqual(0.9);
   });
 });
 

@@ -172,9 +172,7 @@ describe("bad, linked and silent files in a folder (items 7–9)", () => {
   it("9. silence and near-silence (−70 dBFS noise): “I couldn't hear any music in this”", async () => {
     for (const name of ["silence.wav", "near-silence.wav"]) {
       const run = await genrebot(["classify", path.join(dir, "bad", name)]);
-      expect(run.stderr).toBe(
-        "genrebot classify: I couldn't hear any music in this. Send a recording with music in it.\n",
-      );
+      expect(run.stderr).toBe("genrebot classify: I couldn't hear any music in this.\n");
       expect(run.code).toBe(1);
     }
   });

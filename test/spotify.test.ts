@@ -53,6 +53,7 @@ beforeAll(async () => {
       },
     ],
     albums: [{ id: ALBUM_ID, name: "Sixty", trackIds: OTHERS.slice(0, 60).map((s) => s.spotifyId) }],
+    extendedQuota: true,
   });
   restoreAgent = internet.installGlobalHttpsAgent();
   spotify = createSpotify({ ...internet.credentials, logger, retry: { baseDelayMs: 10 } });
@@ -246,7 +247,8 @@ describe("links", () => {
 });
 
 describe("collections", () => {
-  it("pages through a 230-track playlist, skipping removed, local and episode entries", async () => {
+  it("pages through a 230-track playlist with /items, 50 at a time, skipping removed, local and episode entries", async () => {
+    const before = internet.calls.length;
     const pages: number[] = [];
     const { name, tracks } = await spotify.collection(
       `https://open.spotify.com/playlist/${PLAYLIST_ID}`,
@@ -255,18 +257,27 @@ describe("collections", () => {
     expect(name).toBe("Two hundred and thirty");
     expect(tracks.map((t) => t.id)).toEqual(OTHERS.map((s) => s.spotifyId));
     expect(pages.reduce((a, b) => a + b, 0)).toBe(230);
-    expect(pages.length).toBe(3);
+    // 233 entries: four full pages of 50 and one of 33.
+    expect(pages.length).toBe(5);
+    const paths = internet.calls.slice(before).map((c) => c.url.pathname);
+    expect(paths.filter((p) => p.endsWith("/items"))).toHaveLength(5);
+    expect(paths.filter((p) => p.endsWith("/tracks"))).toEqual([]);
   });
 
-  it("explains Spotify's Development Mode refusal of playlist tracks instead of failing vaguely", async () => {
-    internet.inject("api.spotify.com", `/v1/playlists/${PLAYLIST_ID}/tracks`, {
-      status: 403,
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ error: { status: 403, message: "Forbidden" } }),
-    });
-    const error = await failure(spotify.collection(`https://open.spotify.com/playlist/${PLAYLIST_ID}`));
-    expect(error.code).toBe("spotify-forbidden");
-    expect(error.message).toContain("Album links still work");
+  it("tells the member, in one sentence, what the owner of a playlist Spotify won't show can do", async () => {
+    // Development Mode: a client-credentials token has no user, so it owns no playlist.
+    internet.spotify.setExtendedQuota(false);
+    try {
+      const error = await failure(spotify.collection(`https://open.spotify.com/playlist/${PLAYLIST_ID}`));
+      expect(error.code).toBe("spotify-forbidden");
+      expect(error.message).toBe(
+        "Spotify only lets genrebot read playlists it may edit: the playlist's owner can make it collaborative, or you can paste an album link instead.",
+      );
+      // Albums are unaffected.
+      expect((await spotify.collection(`spotify:album:${ALBUM_ID}`)).tracks).toHaveLength(60);
+    } finally {
+      internet.spotify.setExtendedQuota(true);
+    }
   });
 
   it("pages through an album, carrying the album's name and art onto its tracks", async () => {

@@ -66,17 +66,17 @@ export async function analyzeAudio(
   bytes: Uint8Array,
   options: { modelDir?: string } = {},
 ): Promise<Analysis> {
-  // Decode first: a file refused for its size or shape never costs a model load.
+  // Decode first: a file refused for its size or shape never costs a model load; a silent one
+  // is refused by its loudness before any network runs.
   const decoded = await decodeMono(bytes);
-  const audio = atRate(decoded, MODEL_SAMPLE_RATE);
-  // Two judges of "is there music?", one answer (NotMusicError): loudness first, as it costs
-  // nothing, then YAMNet, which also hears speech and noise.
-  assertAudible(audio.samples);
+  assertAudible(decoded.samples);
+  const model = await cachedGenreModel(options.modelDir);
   const network = atRate(decoded, NETWORK_SAMPLE_RATE).samples;
   const yamnet = await hearWithYamnet(yamnetPatches(network));
   if (!yamnet.music.isMusic) throw new NotMusicError(yamnetReason(yamnet.music));
   const musicnn = await hearWithMusicnn(musicnnPatches(network), yamnet);
-  const model = await cachedGenreModel(options.modelDir);
+
+  const audio = atRate(decoded, MODEL_SAMPLE_RATE);
   const frames = analyzeFrames(audio.samples);
   const features = summarizeFrames(frames, FEATURE_NAMES);
   // A name the extractor does not know is left out here and reported as missing by the scaler.

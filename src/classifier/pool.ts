@@ -90,7 +90,9 @@ export class AnalysisMemoryError extends UserFacingError {
 /** Rebuilds a worker's error on this side so callers can still tell AudioError from a bug. */
 function revive(error: SerialisedError): Error {
   let revived: Error;
-  if (error.name === "AudioError" && error.code) revived = new AudioError(error.code, error.message);
+  // NotMusicError is an AudioError too: callers tell bad input from a bug by that class.
+  const audio = error.name === "AudioError" || error.name === "NotMusicError";
+  if (audio && error.code) revived = new AudioError(error.code, error.message);
   else if (error.code) revived = new UserFacingError(error.code, error.message);
   else revived = new Error(error.message);
   if (error.stack) revived.stack = error.stack;

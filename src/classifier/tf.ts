@@ -39,18 +39,18 @@ async function load(): Promise<{ tf: Tf; backend: TfBackendName }> {
   const native = await tryTfjsNode();
   if (native) {
     await native.ready();
-    log.info({ backend: "tensorflow" }, "TensorFlow backend: tfjs-node (native libtensorflow)");
+    log.debug({ backend: "tensorflow" }, "TensorFlow backend: tfjs-node (native libtensorflow)");
     return { tf: native, backend: "tensorflow" };
   }
   const tf = await import("@tensorflow/tfjs");
   if (await tryWasm(tf)) {
     await tf.ready();
-    log.info({ backend: "wasm" }, "TensorFlow backend: wasm (tfjs-node not installed)");
+    log.debug({ backend: "wasm" }, "TensorFlow backend: wasm (tfjs-node not installed)");
     return { tf, backend: "wasm" };
   }
   await tf.setBackend("cpu");
   await tf.ready();
-  log.info({ backend: "cpu" }, "TensorFlow backend: plain JavaScript cpu (slowest)");
+  log.debug({ backend: "cpu" }, "TensorFlow backend: plain JavaScript cpu (slowest)");
   return { tf, backend: "cpu" };
 }
 

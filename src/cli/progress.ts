@@ -1,7 +1,8 @@
 /**
  * The one progress bar on stderr for long CLI jobs (feature extraction, training, indexing). On a
  * terminal it redraws one line; when stderr is a pipe or a CI log it prints a plain line every
- * 10 % (and at the end), so logs stay readable.
+ * 10 % (and at the end), so logs stay readable. Hand-written rather than cli-progress: that one
+ * redraws on a timer and has no per-decile plain mode for pipes, and this is the whole of it.
  */
 export interface Progress {
   /** One more item done. */

@@ -1,11 +1,16 @@
 import { ActionRowBuilder, AttachmentBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder } from "discord.js";
 import { notableTags } from "../classifier/index.js";
 import type { ReplyBody } from "../discord/index.js";
-import { genreColorNumber, genreLabel } from "../discord/index.js";
+import { cut, genreColorNumber, genreLabel, inert } from "../discord/index.js";
 import type { AnalyzedTrack } from "../service/index.js";
-import { safe, truncate } from "./text.js";
 
 export const CHART_FILE = "genre.png";
+
+/**
+ * A credit or album name gets at most this much of the description, so a 70-artist credit is cut
+ * there and the genre line below it always shows.
+ */
+const CREDIT_MAX = 1500;
 
 const SOURCE_NAMES: Record<string, string> = {
   spotify: "Spotify",
@@ -34,21 +39,24 @@ export function genreReply(result: AnalyzedTrack, chartPng: Uint8Array): ReplyBo
     : "";
   const tags = notableTags(analysis.tags);
   const lines = [
-    record.artists.length > 0 ? `by **${safe(record.artists.join(", "))}**` : undefined,
-    record.album ? `on *${safe(record.album)}*` : undefined,
+    record.artists.length > 0 ? `by **${cut(inert(record.artists.join(", ")), CREDIT_MAX)}**` : undefined,
+    record.album ? `on *${cut(inert(record.album), CREDIT_MAX)}*` : undefined,
     "",
     `## ${genreLabel(top.genre)} · ${confidence}%${runnerUp}`,
-    tags.length > 0 ? `Sounds like: ${tags.map((t) => safe(t.tag)).join(" · ")}` : undefined,
+    tags.length > 0 ? `Sounds like: ${tags.map((t) => inert(t.tag)).join(" · ")}` : undefined,
     `Preview audio: ${SOURCE_NAMES[record.previewSource ?? ""] ?? record.previewSource ?? "unknown"}`,
   ].filter((line) => line !== undefined);
 
   const embed = new EmbedBuilder()
-    .setTitle(truncate(safe(record.title), 256))
-    .setDescription(lines.join("\n"))
+    .setTitle(cut(inert(record.title), "embedTitle"))
+    .setDescription(cut(lines.join("\n"), "embedDescription"))
     .setColor(genreColorNumber(top.genre))
     .setImage(`attachment://${CHART_FILE}`)
     .setFooter({
-      text: `Model ${analysis.modelVersion}${result.saved ? "" : " · not saved to the catalog (storage is down)"}`,
+      text: cut(
+        `Model ${analysis.modelVersion}${result.saved ? "" : " · not saved to the catalog (storage is down)"}`,
+        "footer",
+      ),
     });
   if (record.spotifyUrl) embed.setURL(record.spotifyUrl);
   if (record.artworkUrl) embed.setThumbnail(record.artworkUrl);
@@ -72,7 +80,8 @@ export function genreReply(result: AnalyzedTrack, chartPng: Uint8Array): ReplyBo
   }
   const chart = new AttachmentBuilder(Buffer.from(chartPng), {
     name: CHART_FILE,
-    description: `Genre probabilities for ${truncate(record.title, 900)}`,
+    // Alt text is plain text: cut, never escaped (a backslash would be read out).
+    description: cut(`Genre probabilities for ${record.title}`, "attachmentDescription"),
   });
   return {
     content: "",

@@ -1,12 +1,13 @@
 import {
   type ChatInputCommandInteraction,
   InteractionContextType,
+  type Message,
   PermissionFlagsBits,
   SlashCommandBuilder,
 } from "discord.js";
 import type { CommandContext } from "../discord/index.js";
-import { NO_MENTIONS, replyPrivately, throttled } from "../discord/index.js";
-import { UserFacingError, userMessage } from "../errors.js";
+import { cut, errorContent, NO_MENTIONS, replyPrivately, throttled } from "../discord/index.js";
+import { UserFacingError } from "../errors.js";
 import { type IndexProgress, notSavedSentence } from "../service/index.js";
 import { parseSpotifyLink } from "../spotify/index.js";
 
@@ -53,17 +54,24 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
   }
 }
 
+/**
+ * Discord lets a bot edit its reply to an interaction for 15 minutes only (then 50027 Invalid
+ * Webhook Token), and a large playlist takes longer than that. So when the bot may post in the
+ * channel, the reply says where to look and the progress and summary go to an ordinary channel
+ * message, which has no deadline. Without that permission the reply carries them and says what
+ * permission a longer job needs; once its token has expired, further edits are skipped.
+ */
 async function runJob(
   interaction: ChatInputCommandInteraction,
   link: string,
   ctx: CommandContext,
 ): Promise<void> {
-  const edit = (content: string) =>
-    interaction.editReply({ content, allowedMentions: NO_MENTIONS }).then(
-      () => undefined,
-      (error: unknown) => ctx.logger.warn({ err: error }, "/index: progress edit failed"),
+  const post = await progressTarget(interaction);
+  const send = (content: string) =>
+    post(content).catch((error: unknown) =>
+      ctx.logger.warn({ err: error }, "/index: progress update failed"),
     );
-  const message = throttled(ctx.limits.progressIntervalMs, edit);
+  const message = throttled(ctx.limits.progressIntervalMs, send);
   message.update("Reading the playlist from Spotify…");
   let summary: string;
   try {
@@ -75,9 +83,53 @@ async function runJob(
     summary = finalLine(result, ctx.service.catalogSize(), ctx.shutdown.aborted);
   } catch (error) {
     if (!(error instanceof UserFacingError)) ctx.logger.error({ err: error }, "/index failed");
-    summary = `⚠️ ${userMessage(error)}`;
+    summary = errorContent(error);
   }
   await message.finish(summary);
+}
+
+/** Where progress goes: a channel message when the bot may post one, else the interaction's reply. */
+async function progressTarget(
+  interaction: ChatInputCommandInteraction,
+): Promise<(content: string) => Promise<void>> {
+  const channel = interaction.channel;
+  const mayPost = interaction.appPermissions.has([
+    PermissionFlagsBits.ViewChannel,
+    PermissionFlagsBits.SendMessages,
+  ]);
+  if (mayPost && channel?.isSendable()) {
+    await editReply(
+      interaction,
+      "Indexing — progress and the summary follow in a message in this channel (Discord lets me update this reply for only 15 minutes).",
+    );
+    let posted: Promise<Message> | undefined;
+    return async (content) => {
+      const body = { content: cut(content, "content"), allowedMentions: NO_MENTIONS };
+      if (!posted) {
+        posted = channel.send(body);
+        await posted;
+      } else await (await posted).edit(body);
+    };
+  }
+  const note =
+    "\n-# I can update this reply for only 15 minutes: give me Send Messages in this channel so a longer job can post its summary.";
+  let expired = false;
+  return async (content) => {
+    if (expired) return;
+    try {
+      await editReply(interaction, `${content}${note}`);
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== INVALID_WEBHOOK_TOKEN) throw error;
+      expired = true;
+    }
+  };
+}
+
+/** Discord's answer once an interaction token is older than 15 minutes. */
+const INVALID_WEBHOOK_TOKEN = 50027;
+
+async function editReply(interaction: ChatInputCommandInteraction, content: string): Promise<void> {
+  await interaction.editReply({ content: cut(content, "content"), allowedMentions: NO_MENTIONS });
 }
 
 function progressLine(p: IndexProgress): string {

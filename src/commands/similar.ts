@@ -7,10 +7,9 @@ import {
 } from "discord.js";
 import type { TrackRecord } from "../catalog/index.js";
 import type { CommandContext } from "../discord/index.js";
-import { answerSlowly, genreColorNumber, genreLabel, type ReplyBody } from "../discord/index.js";
+import { answerSlowly, cut, genreColorNumber, genreLabel, inert, type ReplyBody } from "../discord/index.js";
 import { UserFacingError } from "../errors.js";
 import type { TrackQuery } from "../service/index.js";
-import { safe, truncate } from "./text.js";
 import { checkQuery, readTrackQuery, suggestSongs, withTrackOptions } from "./track-options.js";
 
 /** Below this many other tracks a neighbour list says more about the catalog than the song. */
@@ -87,17 +86,21 @@ async function similarTo(record: TrackRecord, sameGenre: boolean, ctx: CommandCo
     return `${i + 1}. ${trackLink(n.record)} · ${genreLabel(n.record.topGenre)} · **${percent}%** similar`;
   });
   const embed = new EmbedBuilder()
-    .setTitle(truncate(`Sounds like ${safe(record.title)}`, 256))
-    .setDescription(truncate(lines.join("\n"), 4096))
+    .setTitle(cut(`Sounds like ${inert(record.title)}`, "embedTitle"))
+    .setDescription(cut(lines.join("\n"), "embedDescription"))
     .setColor(genreColorNumber(record.topGenre))
     .setFooter({
-      text: `${sameGenre ? `${genreLabel(record.topGenre)} only · ` : ""}${ctx.service.catalogSize()} tracks in the catalog · model ${ctx.service.modelVersion}`,
+      text: cut(
+        `${sameGenre ? `${genreLabel(record.topGenre)} only · ` : ""}${ctx.service.catalogSize()} tracks in the catalog · model ${ctx.service.modelVersion}`,
+        "footer",
+      ),
     });
   if (record.artworkUrl) embed.setThumbnail(record.artworkUrl);
   return { content: "", embeds: [embed] };
 }
 
 function trackLink(record: TrackRecord): string {
-  const name = `${safe(truncate(record.title, 80))}${record.artists.length > 0 ? ` — ${safe(truncate(record.artists.join(", "), 60))}` : ""}`;
+  // Each part is cut after escaping, so an escaped `]` can't lose its backslash and close the link.
+  const name = `${cut(inert(record.title), 80)}${record.artists.length > 0 ? ` — ${cut(inert(record.artists.join(", ")), 60)}` : ""}`;
   return record.spotifyUrl ? `[${name}](${record.spotifyUrl})` : name;
 }

@@ -6,14 +6,13 @@ import type {
   SlashCommandOptionsOnlyBuilder,
 } from "discord.js";
 import type { CommandContext } from "../discord/index.js";
+import { cut } from "../discord/index.js";
 import { UserFacingError } from "../errors.js";
 import { checkTrackQuery, type TrackQuery } from "../service/index.js";
 import { parseSpotifyLink } from "../spotify/index.js";
-import { truncate } from "./text.js";
 
-/** Discord's limits on autocomplete answers. */
+/** Discord's limit on autocomplete answers. */
 const MAX_CHOICES = 25;
-const MAX_CHOICE_LENGTH = 100;
 
 /** The ways /genre and /similar name a Spotify track: artist + song (autocompleted), or a link. */
 export function withTrackOptions(builder: SlashCommandBuilder): SlashCommandOptionsOnlyBuilder {
@@ -72,7 +71,8 @@ export async function suggestSongs(interaction: AutocompleteInteraction, ctx: Co
         const value = `https://open.spotify.com/track/${track.id}`;
         if (seen.has(value)) return [];
         seen.add(value);
-        return [{ name: truncate(`${track.title} — ${track.artists.join(", ")}`, MAX_CHOICE_LENGTH), value }];
+        // A choice name is plain text (never markdown): cut, not escaped. The value is a 53-character link.
+        return [{ name: cut(`${track.title} — ${track.artists.join(", ")}`, "choiceName"), value }];
       });
     } catch (error) {
       ctx.logger.debug({ err: error }, "autocomplete: no suggestions");

@@ -9,6 +9,7 @@ import {
 } from "discord.js";
 import { UserFacingError, userMessage } from "../errors.js";
 import type { CommandContext } from "./command.js";
+import { cut, inert } from "./text.js";
 
 export type Replyable = ChatInputCommandInteraction | ButtonInteraction;
 export type ReplyBody = Pick<InteractionEditReplyOptions, "content" | "embeds" | "files" | "components">;
@@ -67,12 +68,29 @@ export async function answerSlowly(
     await showError(interaction, ctx, error);
     return;
   }
-  await interaction.editReply({ ...body, allowedMentions: NO_MENTIONS });
+  await interaction.editReply({
+    ...body,
+    ...(typeof body.content === "string" ? { content: cut(body.content, "content") } : {}),
+    allowedMentions: NO_MENTIONS,
+  });
 }
 
-/** An immediate, member-only answer (refusals, validation errors). */
+/** An immediate, member-only answer (refusals, validation errors) in the bot's own words. */
 export async function replyPrivately(interaction: Replyable, content: string): Promise<void> {
-  await interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+  await interaction.reply({
+    content: cut(content, "content"),
+    flags: MessageFlags.Ephemeral,
+    allowedMentions: NO_MENTIONS,
+  });
+}
+
+/**
+ * What the member reads for a failure. Error messages are plain text (the CLI prints them too) and
+ * often quote a member's query, an upload's name or a Spotify title, so the whole message is made
+ * inert here rather than at each place that words one.
+ */
+export function errorContent(error: unknown): string {
+  return cut(`⚠️ ${inert(userMessage(error))}`, "content");
 }
 
 /**
@@ -85,7 +103,7 @@ export async function showError(interaction: Replyable, ctx: CommandContext, err
   } else {
     ctx.logger.error({ err: error, command: describe(interaction) }, "interaction failed");
   }
-  const content = `⚠️ ${userMessage(error)}`;
+  const content = errorContent(error);
   if (interaction.deferred || interaction.replied) {
     await interaction.editReply({
       content,

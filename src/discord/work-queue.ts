@@ -1,4 +1,4 @@
-import { Semaphore } from "../lib/semaphore.js";
+import pLimit, { type LimitFunction } from "p-limit";
 
 /**
  * A global bounded queue for slow work (analyses): at most `running` at once, at most `waiting`
@@ -6,18 +6,18 @@ import { Semaphore } from "../lib/semaphore.js";
  * member is told "busy" straight away instead of after waiting in vain.
  */
 export class WorkQueue {
-  private readonly slots: Semaphore;
+  private readonly slots: LimitFunction;
   private readonly capacity: number;
   private reserved = 0;
 
   constructor(running: number, waiting: number) {
-    this.slots = new Semaphore(running);
+    this.slots = pLimit(running);
     this.capacity = running + waiting;
   }
 
   /** Jobs running, waiting, or reserved but not yet started. */
   get load(): number {
-    return this.slots.pending + this.reserved;
+    return this.slots.activeCount + this.slots.pendingCount + this.reserved;
   }
 
   /** Reserves a place, or returns undefined when the queue is full. Run the ticket exactly once. */
@@ -30,7 +30,7 @@ export class WorkQueue {
         if (used) throw new Error("a work-queue ticket runs once");
         used = true;
         this.reserved--;
-        return this.slots.run(task);
+        return this.slots(task);
       },
       release: () => {
         if (used) return;

@@ -1,7 +1,7 @@
+import pLimit from "p-limit";
 import { type Dispatcher, getGlobalDispatcher, request } from "undici";
 import { UserFacingError } from "../errors.js";
 import { OverCapError, readCapped } from "../lib/read-capped.js";
-import { Semaphore } from "../lib/semaphore.js";
 import { type HostKind, isAllowedHost, PROVIDER_NAMES, type Provider } from "./hosts.js";
 import { NotPublicAddressError } from "./public-only.js";
 import {
@@ -42,16 +42,16 @@ export interface Downloaded {
 }
 
 // Process-wide on purpose: rate limits are per IP, not per resolver instance.
-const semaphores: Record<Provider, Semaphore> = {
-  spotify: new Semaphore(CONCURRENCY_PER_PROVIDER),
-  deezer: new Semaphore(CONCURRENCY_PER_PROVIDER),
-  itunes: new Semaphore(CONCURRENCY_PER_PROVIDER),
-  discord: new Semaphore(CONCURRENCY_PER_PROVIDER),
-};
+const limits = {
+  spotify: pLimit(CONCURRENCY_PER_PROVIDER),
+  deezer: pLimit(CONCURRENCY_PER_PROVIDER),
+  itunes: pLimit(CONCURRENCY_PER_PROVIDER),
+  discord: pLimit(CONCURRENCY_PER_PROVIDER),
+} satisfies Record<Provider, unknown>;
 
 /** Runs a request to `provider` within its concurrency limit (also used for Spotify's own client). */
 export function withProviderLimit<T>(provider: Provider, task: () => Promise<T>): Promise<T> {
-  return semaphores[provider].run(task);
+  return limits[provider](task);
 }
 
 /** Something went wrong that another attempt may fix (5xx, 429, network, timeout). */

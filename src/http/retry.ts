@@ -40,6 +40,8 @@ export function parseRetryAfter(value: string | string[] | undefined, now = Date
  * Runs `attempt`, retrying while `decide` says so: exponential backoff with full jitter, or the
  * server's Retry-After when it gave one. A Retry-After beyond the policy's bound is not waited out:
  * it becomes a RateLimitedError telling the user when to try again.
+ * Hand-written rather than undici's RetryAgent: spotify-web-api-node sends through its own HTTP
+ * client, out of RetryAgent's reach, and one policy has to serve Spotify and the downloads alike.
  */
 export async function withRetries<T>(
   attempt: () => Promise<T>,

@@ -144,10 +144,17 @@ export function createPreviewResolver(options: PreviewResolverOptions = {}): Pre
       if (failures.length > 0) throw failures[0];
       throw new UserFacingError(
         "no-preview",
-        `No preview is available for ${track.title} by ${track.artists.join(", ") || "an unknown artist"} — try another version of the song.`,
+        `No preview is available for ${track.title} by ${credit(track.artists)} — try another version of the song.`,
       );
     },
   };
+}
+
+/** "A, B and C", or the first three and how many more: a 70-artist credit is not a sentence. */
+function credit(artists: string[]): string {
+  if (artists.length === 0) return "an unknown artist";
+  if (artists.length <= 3) return artists.join(", ");
+  return `${artists.slice(0, 3).join(", ")} and ${artists.length - 3} more`;
 }
 
 function extension(url: string): string {

@@ -1,5 +1,7 @@
 import Keyv from "keyv";
 import SpotifyWebApi from "spotify-web-api-node";
+import HttpManager from "spotify-web-api-node/src/http-manager.js";
+import webApiRequest from "spotify-web-api-node/src/webapi-request.js";
 import { UserFacingError } from "../errors.js";
 import {
   DEFAULT_RETRY_POLICY,
@@ -65,7 +67,8 @@ export interface SpotifyClient {
 
 /** Spotify's current maximum for search. */
 const SEARCH_LIMIT = 10;
-const PLAYLIST_PAGE = 100;
+/** `GET /playlists/{id}/items` answers at most 50 per page (its deprecated `/tracks` allowed 100). */
+const PLAYLIST_PAGE = 50;
 const ALBUM_PAGE = 50;
 /** Renew this long before the token's stated expiry, so an in-flight call never carries a dead token. */
 const TOKEN_RENEW_MARGIN_MS = 60_000;
@@ -192,19 +195,18 @@ export function createSpotify(options: SpotifyOptions): SpotifyClient {
   async function playlist(id: string, onPage: OnPage | undefined): Promise<Collection> {
     const messages = {
       notFound: "I couldn't find that playlist on Spotify — is it public?",
-      // Since March 2026 Spotify only shows apps in Development Mode the playlists their owner
-      // made; albums are unaffected.
+      // Spotify shows an app in Development Mode only the items of playlists its current user owns
+      // or collaborates on, and a client-credentials token has no user; albums are unaffected.
       forbidden:
-        "Spotify won't let genrebot read that playlist's tracks (apps in Spotify's Development Mode only see their owner's playlists). Album links still work.",
+        "Spotify only lets genrebot read playlists it may edit: the playlist's owner can make it collaborative, or you can paste an album link instead.",
     };
     const { name } = await call(() => api.getPlaylist(id, { fields: "name", ...market }), messages);
     const tracks = await collectPages(
-      (offset) =>
-        call(() => api.getPlaylistTracks(id, { offset, limit: PLAYLIST_PAGE, ...market }), messages),
+      (offset) => call(() => playlistItems(id, { offset, limit: PLAYLIST_PAGE, ...market }), messages),
       // Entries can be null (removed), local files (no Spotify id) or podcast episodes: skip those.
       (entries) =>
         entries.flatMap((entry) => {
-          // `item` is the 2026 name of `track`; episodes arrive here too, typed as tracks.
+          // `item` is the 2026 name of `track` (kept as a fallback); episodes arrive here too.
           const item: { type?: string } | null | undefined = entry?.item ?? entry?.track;
           return item && !entry.is_local && item.type === "track" && (item as SpotifyApi.TrackObjectFull).id
             ? [toFullTrack(item as SpotifyApi.TrackObjectFull)]
@@ -213,6 +215,20 @@ export function createSpotify(options: SpotifyOptions): SpotifyClient {
       onPage,
     );
     return { name, tracks };
+  }
+
+  /**
+   * `GET /playlists/{id}/items`, which spotify-web-api-node (last released before it existed) has
+   * no method for: built with the library's own request builder, so token, errors and the
+   * `{ body }` shape are the same as every other call.
+   */
+  function playlistItems(id: string, query: Record<string, string | number | undefined>) {
+    return webApiRequest
+      .builder(api.getAccessToken())
+      .withPath(`/v1/playlists/${encodeURIComponent(id)}/items`)
+      .withQueryParameters(query)
+      .build()
+      .execute<SpotifyApi.PagingObject<PlaylistItem>>(HttpManager.get);
   }
 
   async function album(id: string, onPage: OnPage | undefined): Promise<Collection> {
@@ -284,6 +300,9 @@ export function createSpotify(options: SpotifyOptions): SpotifyClient {
     },
   };
 }
+
+/** An entry of `/playlists/{id}/items`: the item under `item`, `track` being its deprecated name. */
+type PlaylistItem = SpotifyApi.PlaylistTrackObject & { item?: SpotifyApi.PlaylistTrackObject["track"] };
 
 type OnPage = (page: Track[], progress: CollectionProgress) => void;
 

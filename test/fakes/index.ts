@@ -60,6 +60,8 @@ export interface FakeInternetOptions {
   playlists?: Array<{ id: string; name: string; entries: FakePlaylistEntry[] }>;
   albums?: Array<{ id: string; name: string; releaseDate?: string; trackIds: string[] }>;
   tokenLifetimeSeconds?: number;
+  /** The Spotify app has Extended Quota Mode: playlists' items can be read (see fakes/spotify.ts). */
+  extendedQuota?: boolean;
 }
 
 export interface FakeInternet extends Omit<FakeHttps, "route"> {
@@ -107,6 +109,7 @@ export async function startFakeInternet(options: FakeInternetOptions = {}): Prom
       releaseDate: album.releaseDate ?? "2016-05-20",
     })),
     ...(options.tokenLifetimeSeconds ? { tokenLifetimeSeconds: options.tokenLifetimeSeconds } : {}),
+    extendedQuota: options.extendedQuota ?? false,
   });
 
   https.route("p.scdn.co", async (_request, response, url) => {

@@ -3,8 +3,11 @@ import { type FakeHttps, readBody, sendJson } from "./https.js";
 
 /**
  * Fake Spotify accounts service (client-credentials `/api/token`) and Web API (`/v1/search`,
- * `/v1/tracks/{id}`, `/v1/playlists/{id}` + `/tracks`, `/v1/albums/{id}` + `/tracks`), answering
- * with objects shaped like Spotify's reference documentation.
+ * `/v1/tracks/{id}`, `/v1/playlists/{id}` + `/items`, `/v1/albums/{id}` + `/tracks`), answering
+ * with objects that conform to the Spotify Web API description in ../shared/specs (checked by
+ * test/spotify-fake-spec.test.ts), including its 2026 rules for apps in Development Mode: a
+ * playlist's items only for its owner or collaborators (a client-credentials token has no user, so
+ * never), and the deprecated `/tracks` not at all, unless `extendedQuota` is on.
  */
 
 export interface FakeSpotifyTrack {
@@ -27,9 +30,13 @@ export interface FakeSpotifyOptions {
   playlists?: Array<{ id: string; name: string; entries: FakePlaylistEntry[] }>;
   albums?: Array<{ id: string; name: string; releaseDate: string; trackIds: string[] }>;
   tokenLifetimeSeconds?: number;
+  /** An app granted Extended Quota Mode: every public playlist's items, and the deprecated `/tracks`. */
+  extendedQuota?: boolean;
 }
 
 export interface FakeSpotify {
+  /** Grants or withdraws Extended Quota Mode from the app (see `FakeSpotifyOptions.extendedQuota`). */
+  setExtendedQuota(on: boolean): void;
   /** Makes every issued token invalid at once, as if they had all expired. */
   expireTokens(): void;
   tokensIssued(): number;
@@ -92,20 +99,41 @@ export function addFakeSpotify(https: FakeHttps, options: FakeSpotifyOptions): F
     if (kind === "playlists" && id) {
       const playlist = options.playlists?.find((p) => p.id === id);
       if (!playlist) return apiError(response, 404, "Resource not found");
-      const items = playlist.entries.map((entry, index) => playlistItem(entry, index, byId));
-      const href = `${API}/playlists/${id}/tracks`;
-      if (sub === "tracks") {
-        const limit = Number(url.searchParams.get("limit") ?? 100);
-        if (limit > 100) return apiError(response, 400, "Invalid limit");
-        return sendJson(response, 200, paging(items, offset, limit, href));
+      const allowed = options.extendedQuota === true;
+      const items = (key: "item" | "track") =>
+        playlist.entries.map((entry, index) => playlistItem(entry, index, byId, key));
+      if (sub === "items" || sub === "tracks") {
+        if (!allowed) return apiError(response, 403, "Forbidden");
+        const max = sub === "items" ? 50 : 100;
+        const limit = Number(url.searchParams.get("limit") ?? (sub === "items" ? 20 : 100));
+        if (limit > max) return apiError(response, 400, "Invalid limit");
+        const href = `${API}/playlists/${id}/${sub}`;
+        return sendJson(
+          response,
+          200,
+          paging(items(sub === "items" ? "item" : "track"), offset, limit, href),
+        );
       }
       return sendJson(response, 200, {
+        collaborative: false,
+        description: "",
+        external_urls: { spotify: `https://open.spotify.com/playlist/${id}` },
+        href: `${API}/playlists/${id}`,
         id,
+        images: [],
         name: playlist.name,
+        owner: { ...PLAYLIST_OWNER, display_name: "Listening Room" },
+        public: true,
+        snapshot_id: "AAAAAQ",
         type: "playlist",
         uri: `spotify:playlist:${id}`,
-        external_urls: { spotify: `https://open.spotify.com/playlist/${id}` },
-        tracks: paging(items, 0, 100, href),
+        // Only for playlists the app may read (the description says so of both names).
+        ...(allowed
+          ? {
+              items: paging(items("item"), 0, 50, `${API}/playlists/${id}/items`),
+              tracks: paging(items("track"), 0, 100, `${API}/playlists/${id}/tracks`),
+            }
+          : {}),
       });
     }
     if (kind === "albums" && id) {
@@ -120,6 +148,12 @@ export function addFakeSpotify(https: FakeHttps, options: FakeSpotifyOptions): F
       }
       return sendJson(response, 200, {
         ...albumObject({ id, name: album.name, releaseDate: album.releaseDate }),
+        total_tracks: tracks.length,
+        copyrights: [{ text: `℗ ${album.releaseDate.slice(0, 4)} Fake Records`, type: "P" }],
+        external_ids: { upc: "00000000000" },
+        genres: [],
+        label: "Fake Records",
+        popularity: 40,
         tracks: paging(tracks, 0, 50, href),
       });
     }
@@ -127,6 +161,9 @@ export function addFakeSpotify(https: FakeHttps, options: FakeSpotifyOptions): F
   }
 
   return {
+    setExtendedQuota(on) {
+      options.extendedQuota = on;
+    },
     expireTokens() {
       for (const token of valid.keys()) valid.set(token, 0);
     },
@@ -178,9 +215,22 @@ function artistObject(name: string) {
   };
 }
 
+/** The user who owns (and filled) every fake playlist: never the app's, which has none. */
+const PLAYLIST_OWNER = {
+  external_urls: { spotify: "https://open.spotify.com/user/listeningroom" },
+  href: `${API}/users/listeningroom`,
+  id: "listeningroom",
+  type: "user",
+  uri: "spotify:user:listeningroom",
+};
+
+/** Where every fake track and album is available (Spotify lists ISO countries). */
+const MARKETS = ["GB", "US", "DE", "FR", "SE"];
+
 function albumObject(album: FakeSpotifyTrack["album"]) {
   return {
     album_type: "album",
+    available_markets: MARKETS,
     artists: [],
     external_urls: { spotify: `https://open.spotify.com/album/${album.id}` },
     href: `${API}/albums/${album.id}`,
@@ -226,19 +276,25 @@ function fullTrack(track: FakeSpotifyTrack) {
   };
 }
 
-function playlistItem(entry: FakePlaylistEntry, index: number, byId: Map<string, FakeSpotifyTrack>) {
-  const base = { added_at: "2024-01-01T00:00:00Z", added_by: null, is_local: false, primary_color: null };
+/** A playlist entry, its item under `key`: `item` from `/items`, `track` from the deprecated `/tracks`. */
+function playlistItem(
+  entry: FakePlaylistEntry,
+  index: number,
+  byId: Map<string, FakeSpotifyTrack>,
+  key: "item" | "track",
+) {
+  const base = { added_at: "2024-01-01T00:00:00Z", added_by: PLAYLIST_OWNER, is_local: false };
   if (typeof entry === "string") {
     const track = byId.get(entry);
     if (!track) throw new Error(`fake playlist names unknown track ${entry}`);
-    return { ...base, track: fullTrack(track) };
+    return { ...base, [key]: fullTrack(track) };
   }
-  if ("removed" in entry) return { ...base, track: null };
+  if ("removed" in entry) return { ...base, [key]: null };
   if ("local" in entry) {
     return {
       ...base,
       is_local: true,
-      track: {
+      [key]: {
         id: null,
         name: entry.local,
         type: "track",
@@ -250,16 +306,44 @@ function playlistItem(entry: FakePlaylistEntry, index: number, byId: Map<string,
     };
   }
   const id = entry.episode;
+  const showId = "38bS44xjbVVZ3No3ByF1dJ";
+  const images = [{ url: `https://i.scdn.co/image/${id}`, height: 640, width: 640 }];
+  const text = { description: "An episode", html_description: "<p>An episode</p>", explicit: false };
   return {
     ...base,
-    track: {
-      id,
-      name: `Episode ${id}`,
-      type: "episode",
-      episode: true,
-      track: false,
-      uri: `spotify:episode:${id}`,
+    [key]: {
+      ...text,
+      audio_preview_url: null,
       duration_ms: 60_000,
+      external_urls: { spotify: `https://open.spotify.com/episode/${id}` },
+      href: `${API}/episodes/${id}`,
+      id,
+      images,
+      is_externally_hosted: false,
+      is_playable: true,
+      languages: ["en"],
+      name: `Episode ${id}`,
+      release_date: "2024-01-01",
+      release_date_precision: "day",
+      type: "episode",
+      uri: `spotify:episode:${id}`,
+      show: {
+        ...text,
+        available_markets: MARKETS,
+        copyrights: [],
+        external_urls: { spotify: `https://open.spotify.com/show/${showId}` },
+        href: `${API}/shows/${showId}`,
+        id: showId,
+        images,
+        is_externally_hosted: false,
+        languages: ["en"],
+        media_type: "audio",
+        name: "A Podcast",
+        publisher: "Fake Pods",
+        total_episodes: 1,
+        type: "show",
+        uri: `spotify:show:${showId}`,
+      },
     },
   };
 }

@@ -1,7 +1,8 @@
+import { MODEL_SAMPLE_RATE } from "../../audio/index.js";
 import { realFft } from "./fft.js";
 
 /** The rate every feature is defined at: librosa's default sr, and what decodeAudio delivers. */
-export const SAMPLE_RATE = 22050;
+export const SAMPLE_RATE = MODEL_SAMPLE_RATE;
 export const N_FFT = 2048;
 /**
  * Smallest normal float32 (numpy's tiny for librosa's float32 arrays): librosa's normalisations

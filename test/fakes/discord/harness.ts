@@ -5,6 +5,7 @@ import { COMMANDS } from "../../../src/commands/index.js";
 import { readConfig } from "../../../src/config.js";
 import { type RunningBot, startBot } from "../../../src/discord/bot.js";
 import type { BotLimits } from "../../../src/discord/command.js";
+import { type Registration, registerCommands } from "../../../src/discord/register-commands.js";
 import { createLogger, type Logger } from "../../../src/log.js";
 import type { TrackService } from "../../../src/service/index.js";
 import { openServices } from "../../../src/service/open.js";
@@ -65,12 +66,19 @@ export interface BotHarness {
   /** The model the bot's analyzer pool loaded. */
   modelDir: string;
   logger: Logger;
+  /** Registers the bot's commands in the fake guild, as `npm run deploy-commands` does. */
+  registerCommands(): Promise<Registration>;
   close(): Promise<void>;
 }
 
 export async function startBotHarness(options: {
   songs: FakeSong[];
   playlists?: Array<{ id: string; name: string; entries: string[] }>;
+  albums?: Array<{ id: string; name: string; trackIds: string[] }>;
+  /** Spotify app in Extended Quota Mode (playlists readable); default: Development Mode. */
+  extendedQuota?: boolean;
+  /** What the bot may do in the channel (default: everything a member may, plus Manage Server). */
+  botPermissions?: bigint;
   limits?: Partial<BotLimits>;
   poolSize?: number;
   /** Default: a fresh SQLite file in a temp dir. */
@@ -78,9 +86,16 @@ export async function startBotHarness(options: {
 }): Promise<BotHarness> {
   const logger = createLogger(process.env.TEST_LOG_LEVEL ?? "silent");
   const dir = mkdtempSync(path.join(tmpdir(), "genrebot-e2e-"));
-  const internet = await startFakeInternet({ songs: options.songs, playlists: options.playlists ?? [] });
+  const internet = await startFakeInternet({
+    songs: options.songs,
+    playlists: options.playlists ?? [],
+    albums: options.albums ?? [],
+    extendedQuota: options.extendedQuota ?? false,
+  });
   const restoreHttps = internet.installGlobalHttpsAgent();
-  const fake = await FakeDiscord.start();
+  const fake = await FakeDiscord.start(
+    options.botPermissions === undefined ? {} : { botPermissions: options.botPermissions },
+  );
   const config = readConfig(
     {
       DISCORD_TOKEN: fake.token,
@@ -134,6 +149,14 @@ export async function startBotHarness(options: {
     service: services.service,
     modelDir: config.modelDir,
     logger,
+    registerCommands: () =>
+      registerCommands({
+        commands: COMMANDS,
+        token: fake.token,
+        clientId: fake.applicationId,
+        guildId: fake.guild.id,
+        api: fake.apiUrl,
+      }),
     async close() {
       await bot.stop();
       await cleanUp();

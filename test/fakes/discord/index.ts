@@ -8,9 +8,11 @@ import {
   InteractionResponseType,
   InteractionType,
   MessageFlags,
+  PermissionFlagsBits,
 } from "discord.js";
 import { Agent } from "undici";
 import { WebSocketServer } from "ws";
+import { DiscordConformance } from "./conformance.js";
 import { FakeGateway } from "./gateway.js";
 import { applyMessage, emptyMessage, parseBody, type UploadedFile } from "./messages.js";
 import {
@@ -37,6 +39,8 @@ export interface RecordedRequest {
   body: Record<string, unknown> | undefined;
   files: UploadedFile[];
   status: number;
+  /** Discord's error code when the request was refused (50035, 10062, 50027, ...). */
+  code?: number;
 }
 
 export interface InteractionCallback {
@@ -77,7 +81,29 @@ export type OptionValue = string | number | boolean | MemberUpload;
 export interface FakeDiscordOptions {
   token?: string;
   heartbeatIntervalMs?: number;
+  /** Discord's deadlines (3 s to acknowledge, 15 minutes of token) are measured on this clock. */
+  clock?: FakeClock;
+  /** What the bot may do in the guild's channel (`app_permissions`, checked on channel messages). */
+  botPermissions?: bigint;
 }
+
+/** Real time plus whatever a test has skipped, so a test can let 15 minutes pass at once. */
+export class FakeClock {
+  private skipped = 0;
+  now(): number {
+    return Date.now() + this.skipped;
+  }
+  advance(ms: number): void {
+    this.skipped += ms;
+  }
+}
+
+/** Discord's deadlines for an interaction. */
+export const ACK_DEADLINE_MS = 3_000;
+export const TOKEN_LIFETIME_MS = 15 * 60_000;
+
+/** Compiled once per test process: the description is 1.2 MB. */
+let conformance: DiscordConformance | undefined;
 
 interface Route {
   method: string;
@@ -109,6 +135,12 @@ export class FakeDiscord extends EventEmitter {
   readonly interactions = new Map<string, FakeInteraction>();
   readonly commands = { global: [] as Array<Record<string, unknown>>, guild: new Map<string, unknown[]>() };
   readonly gateway: FakeGateway;
+  readonly clock: FakeClock;
+  /** Ordinary messages the bot posted in the guild's channel (not interaction responses). */
+  readonly channelMessages: StoredMessage[] = [];
+  /** Every state of every channel message, oldest first (posts and edits). */
+  readonly channelHistory: StoredMessage[] = [];
+  botPermissions: bigint;
   private readonly server: Server;
   private readonly wss: WebSocketServer;
   private readonly uploads = new Map<string, MemberUpload & { contentType: string }>();
@@ -119,6 +151,8 @@ export class FakeDiscord extends EventEmitter {
     super();
     this.setMaxListeners(0);
     this.token = options.token ?? "fake-bot-token.for-tests-only";
+    this.clock = options.clock ?? new FakeClock();
+    this.botPermissions = options.botPermissions ?? ADMIN_PERMISSIONS;
     this.guild = { id: snowflake(), name: "Listening Room", channelId: snowflake(), ownerId: this.owner.id };
     this.server = createServer((req, res) => void this.serve(req, res));
     this.wss = new WebSocketServer({ server: this.server });
@@ -167,6 +201,11 @@ export class FakeDiscord extends EventEmitter {
       socket.once("error", (error) => callback(error, null));
     },
   });
+
+  /** Requests Discord would have refused for their body or for a missed deadline. */
+  get refused(): RecordedRequest[] {
+    return this.requests.filter((r) => r.code === 50035 || r.code === 10062 || r.code === 50027);
+  }
 
   member(name: string): FakeUser {
     return userPayload(name);
@@ -354,7 +393,7 @@ export class FakeDiscord extends EventEmitter {
       token: `itok-${snowflake()}-${Math.random().toString(36).slice(2)}`,
       type,
       user,
-      dispatchedAt: Date.now(),
+      dispatchedAt: this.clock.now(),
       edits: [],
       followUps: [],
     };
@@ -369,7 +408,7 @@ export class FakeDiscord extends EventEmitter {
       channel_id: this.guild.channelId,
       channel: textChannelPayload(this.guild),
       member: memberPayload(user, as.permissions ?? MEMBER_PERMISSIONS),
-      app_permissions: ADMIN_PERMISSIONS.toString(),
+      app_permissions: this.botPermissions.toString(),
       locale: "en-US",
       guild_locale: "en-US",
       entitlements: [],
@@ -402,13 +441,14 @@ export class FakeDiscord extends EventEmitter {
       reply = discordError(400, 50109, `The request body contains invalid JSON. (${String(error)})`);
     }
     this.requests.push({
-      at: Date.now(),
+      at: this.clock.now(),
       method: req.method ?? "GET",
       route,
       query: url.searchParams,
       body: body.json,
       files: body.files,
       status: reply.status,
+      code: (reply.json as { code?: number } | undefined)?.code,
     });
     if (reply.json === undefined) {
       res.writeHead(reply.status).end();
@@ -428,9 +468,71 @@ export class FakeDiscord extends EventEmitter {
       const match = route.pattern.exec(path);
       if (!match) continue;
       if (route.auth && req.headers.authorization !== `Bot ${this.token}`) return UNAUTHORIZED;
+      const late = this.pastDeadline(path);
+      if (late) return late;
+      conformance ??= new DiscordConformance();
+      const invalid = conformance.check(
+        req.method ?? "GET",
+        path,
+        body.json,
+        body.files.map((f) => f.field),
+      );
+      if (invalid) return { status: 400, json: invalid };
       return route.handle(match.slice(1), body, query);
     }
     return discordError(404, 0, "404: Not Found");
+  }
+
+  /**
+   * Discord forgets an interaction not acknowledged within 3 s (10062) and refuses its token
+   * after 15 minutes (50027), whatever the body says.
+   */
+  private pastDeadline(path: string): Reply | undefined {
+    const callback = /^\/interactions\/(\d+)\/([^/]+)\/callback$/.exec(path);
+    if (callback) {
+      const interaction = this.interactions.get(callback[1] ?? "");
+      if (
+        interaction &&
+        !interaction.callback &&
+        this.clock.now() - interaction.dispatchedAt > ACK_DEADLINE_MS
+      ) {
+        return discordError(404, 10062, "Unknown interaction");
+      }
+      return undefined;
+    }
+    const webhook = /^\/webhooks\/(\d+)\/([^/]+)(\/|$)/.exec(path);
+    const interaction = webhook ? this.interactionByToken(webhook[1], webhook[2]) : undefined;
+    if (interaction && this.clock.now() - interaction.dispatchedAt > TOKEN_LIFETIME_MS) {
+      return discordError(401, 50027, "Invalid Webhook Token");
+    }
+    return undefined;
+  }
+
+  /** Resolves with the first channel message (posted from now on or before) that `matching` accepts. */
+  async waitForChannelMessage(
+    matching: (message: StoredMessage) => boolean,
+    timeoutMs = 50_000,
+  ): Promise<StoredMessage> {
+    const find = () => this.channelMessages.find(matching);
+    const now = find();
+    if (now) return now;
+    return new Promise<StoredMessage>((resolve, reject) => {
+      const check = () => {
+        const found = find();
+        if (!found) return;
+        cleanup();
+        resolve(found);
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`fake discord: no matching channel message among ${this.channelMessages.length}`));
+      }, timeoutMs);
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.off("channel-message", check);
+      };
+      this.on("channel-message", check);
+    });
   }
 
   private serveUpload(pathname: string, res: ServerResponse): void {
@@ -516,6 +618,19 @@ export class FakeDiscord extends EventEmitter {
       },
       {
         method: "POST",
+        pattern: /^\/channels\/(\d+)\/messages$/,
+        auth: true,
+        handle: ([channelId], body) => this.channelMessage(channelId ?? "", body),
+      },
+      {
+        method: "PATCH",
+        pattern: /^\/channels\/(\d+)\/messages\/(\d+)$/,
+        auth: true,
+        handle: ([channelId, messageId], body) =>
+          this.editChannelMessage(channelId ?? "", messageId ?? "", body),
+      },
+      {
+        method: "POST",
         pattern: /^\/webhooks\/(\d+)\/([^/]+)$/,
         auth: false,
         handle: ([appId, token], body) => this.followUp(appId ?? "", token ?? "", body),
@@ -571,7 +686,7 @@ export class FakeDiscord extends EventEmitter {
     }
     const type = body.json?.type as InteractionResponseType;
     const data = body.json?.data as Record<string, unknown> | undefined;
-    const at = Date.now();
+    const at = this.clock.now();
     interaction.callback = { at, type, data, files: body.files };
     interaction.ackLatencyMs = at - interaction.dispatchedAt;
     const flags = typeof data?.flags === "number" ? data.flags : 0;
@@ -603,6 +718,29 @@ export class FakeDiscord extends EventEmitter {
         },
       },
     };
+  }
+
+  private channelMessage(channelId: string, body: Parsed): Reply {
+    if (channelId !== this.guild.channelId) return discordError(404, 10003, "Unknown Channel");
+    const needed = PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages;
+    if ((this.botPermissions & needed) !== needed) return discordError(403, 50013, "Missing Permissions");
+    const message = applyMessage(emptyMessage(channelId), body.json, body.files, this.attachmentUrl);
+    this.channelMessages.push(message);
+    this.channelHistory.push(message);
+    this.emit("channel-message");
+    return { status: 200, json: this.apiMessage(message) };
+  }
+
+  private editChannelMessage(channelId: string, messageId: string, body: Parsed): Reply {
+    const index = this.channelMessages.findIndex((m) => m.id === messageId && m.channel_id === channelId);
+    const current = this.channelMessages[index];
+    if (!current) return discordError(404, 10008, "Unknown Message");
+    const next = applyMessage(current, body.json, body.files, this.attachmentUrl);
+    next.edited_timestamp = new Date(this.clock.now()).toISOString();
+    this.channelMessages[index] = next;
+    this.channelHistory.push(next);
+    this.emit("channel-message");
+    return { status: 200, json: this.apiMessage(next) };
   }
 
   private interactionByToken(
@@ -652,7 +790,7 @@ export class FakeDiscord extends EventEmitter {
     next.edited_timestamp = new Date().toISOString();
     if (isOriginal) {
       interaction.original = next;
-      interaction.edits.push({ at: Date.now(), message: next });
+      interaction.edits.push({ at: this.clock.now(), message: next });
     } else {
       interaction.followUps = interaction.followUps.map((m) => (m.id === messageId ? next : m));
     }

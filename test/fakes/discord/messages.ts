@@ -74,7 +74,7 @@ export function applyMessage(
   if (typeof data.flags === "number") next.flags = data.flags;
   if ("allowed_mentions" in data) next.allowed_mentions = data.allowed_mentions;
 
-  const upload = (file: UploadedFile, filename?: string): StoredAttachment => {
+  const upload = (file: UploadedFile, filename?: string, description?: string): StoredAttachment => {
     const id = snowflake();
     const name = filename ?? file.filename;
     const url = attachmentUrl(base.channel_id, id, name);
@@ -85,18 +85,19 @@ export function applyMessage(
       url,
       proxy_url: url,
       content_type: file.contentType,
+      ...(description ? { description } : {}),
       bytes: file.bytes,
     };
   };
   if (Array.isArray(data.attachments)) {
-    next.attachments = (data.attachments as Array<{ id: string | number; filename?: string }>).flatMap(
-      (entry) => {
-        const file = files.find((f) => f.field === `files[${entry.id}]`);
-        if (file) return [upload(file, entry.filename)];
-        const kept = base.attachments.find((a) => a.id === String(entry.id));
-        return kept ? [kept] : [];
-      },
-    );
+    next.attachments = (
+      data.attachments as Array<{ id: string | number; filename?: string; description?: string }>
+    ).flatMap((entry) => {
+      const file = files.find((f) => f.field === `files[${entry.id}]`);
+      if (file) return [upload(file, entry.filename, entry.description)];
+      const kept = base.attachments.find((a) => a.id === String(entry.id));
+      return kept ? [kept] : [];
+    });
   } else if (files.length > 0) {
     next.attachments = [...base.attachments, ...files.map((file) => upload(file))];
   }

@@ -148,6 +148,8 @@ export interface StoredAttachment {
   url: string;
   proxy_url: string;
   content_type?: string;
+  /** Alt text, from the message's `attachments[].description`. */
+  description?: string;
   /** The uploaded bytes, kept so tests can inspect what the bot really sent. */
   bytes: Uint8Array;
 }
