@@ -73,7 +73,7 @@ describe("analyzeAudio hears with the pretrained networks", () => {
   it("refuses speech: no music heard, one friendly sentence", async () => {
     const error = await analyzeAudio(await readFile(SPEECH)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NotMusicError);
-    expect((error as NotMusicError).code).toBe("not-music");
+    expect((error as NotMusicError).code).toBe("no-music");
     expect((error as NotMusicError).message).toMatch(/^I couldn't hear any music in this\./);
     expect((error as NotMusicError).reason).toMatch(/^YAMNet heard music in 0% of the clip/);
   });
@@ -109,6 +109,6 @@ describe("the analyzer pool with the pretrained networks", () => {
     expect(pooled.music).toEqual(direct.music);
     expect(pooled.patches).toEqual(direct.patches);
     // Errors cross the worker boundary as UserFacingErrors with their code.
-    expect((refused as NotMusicError).code).toBe("not-music");
+    expect((refused as NotMusicError).code).toBe("no-music");
   }, 120_000);
 });

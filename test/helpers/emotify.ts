@@ -48,7 +48,7 @@ export async function analyzeClips(
       try {
         analyzed.push({ clip, analysis: await pool.analyze(new Uint8Array(await readFile(clip.file))) });
       } catch (error) {
-        if ((error as NotMusicError).code !== "not-music") throw error;
+        if ((error as NotMusicError).code !== "no-music") throw error;
         refused.push(clip);
       }
     }
