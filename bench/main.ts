@@ -11,6 +11,7 @@ const AREAS = {
   spotify: async () => (await import("./spotify.js")).runSpotifyBench(),
   catalog: async () => (await import("./catalog.js")).runCatalogBench(),
   bot: async () => (await import("./bot.js")).runBotBench(),
+  hostile: async () => (await import("./hostile.js")).runHostileBench(),
 } as const;
 
 type Area = keyof typeof AREAS;

@@ -5,7 +5,10 @@ import { UserFacingError } from "./errors.js";
 /** Everything genrebot reads from the environment, validated once. Secrets live only here. */
 export interface Config {
   discord: { token: string; clientId: string; guildId: string | undefined };
-  spotify: { clientId: string; clientSecret: string };
+  /** Absent when no Spotify credentials are set: search and metadata then come from Deezer. */
+  spotify: { clientId: string; clientSecret: string } | undefined;
+  /** Whether the bot asks for the privileged Guild Presences intent (`/genre` with no arguments). */
+  presenceIntent: boolean;
   /** Keyv store: `sqlite://path` (default) or `redis://host:port`. */
   storeUrl: string;
   logLevel: string;
@@ -70,11 +73,15 @@ function present(env: NodeJS.ProcessEnv, name: string): string | undefined {
 
 /**
  * Validates the environment into a typed config. `needs` names the services this entry point
- * really uses, so the CLI can classify a file with no credentials at all while `npm start` insists
- * on both Discord and Spotify. Every missing variable is reported at once, not one per attempt.
+ * really uses, so the CLI can classify a file with no credentials at all and `npm start` needs only
+ * Discord (Spotify is optional: Deezer's keyless API stands in). Half a Spotify pair is a mistake,
+ * not a choice, so it is reported like a missing variable. Every missing variable is reported at
+ * once, not one per attempt.
  */
 export function readConfig(env: NodeJS.ProcessEnv, needs: Array<"discord" | "spotify"> = []): Config {
-  const missing = needs.flatMap((service) => REQUIRED[service].filter((v) => !present(env, v.name)));
+  const spotifyGiven = REQUIRED.spotify.some((v) => present(env, v.name));
+  const services = spotifyGiven && !needs.includes("spotify") ? [...needs, "spotify" as const] : needs;
+  const missing = services.flatMap((service) => REQUIRED[service].filter((v) => !present(env, v.name)));
   if (missing.length > 0) throw new ConfigError(missing);
   return {
     discord: {
@@ -82,10 +89,13 @@ export function readConfig(env: NodeJS.ProcessEnv, needs: Array<"discord" | "spo
       clientId: present(env, "DISCORD_CLIENT_ID") ?? "",
       guildId: present(env, "DISCORD_GUILD_ID"),
     },
-    spotify: {
-      clientId: present(env, "SPOTIFY_CLIENT_ID") ?? "",
-      clientSecret: present(env, "SPOTIFY_CLIENT_SECRET") ?? "",
-    },
+    spotify: spotifyGiven
+      ? {
+          clientId: present(env, "SPOTIFY_CLIENT_ID") ?? "",
+          clientSecret: present(env, "SPOTIFY_CLIENT_SECRET") ?? "",
+        }
+      : undefined,
+    presenceIntent: present(env, "PRESENCE_INTENT")?.toLowerCase() === "true",
     storeUrl: present(env, "STORE_URL") ?? DEFAULT_STORE_URL,
     logLevel: present(env, "LOG_LEVEL") ?? "info",
     modelDir: present(env, "MODEL_DIR") ?? DEFAULT_MODEL_DIR,

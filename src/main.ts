@@ -6,7 +6,7 @@ import { log } from "./log.js";
 function configOrExit(): Config {
   loadDotEnv();
   try {
-    return readConfig(process.env, ["discord", "spotify"]);
+    return readConfig(process.env, ["discord"]);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(error.message);
@@ -17,17 +17,19 @@ function configOrExit(): Config {
 const config = configOrExit();
 // Every download (previews, members' uploads) reaches public addresses only.
 (await import("./http/index.js")).installPublicOnlyDispatcher();
-const { openServices } = await import("./service/index.js");
+const { describeSources, openServices } = await import("./service/index.js");
 const { startBot } = await import("./discord/index.js");
 const { COMMANDS } = await import("./commands/index.js");
 
-const services = await openServices(config, { needsSpotify: true });
+const services = await openServices(config, { lookups: true });
+// Said to the operator whatever LOG_LEVEL is: which services this bot will talk to.
+console.log(describeSources(services.sources));
 try {
   await startBot({
     commands: COMMANDS,
     config,
     service: services.service,
-    spotify: services.spotify,
+    finder: services.finder,
     logger: log,
     onShutdown: () => services.close(),
   });

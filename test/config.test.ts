@@ -40,6 +40,29 @@ describe("readConfig", () => {
   it("needs no credentials for offline use", () => {
     expect(() => readConfig({}, [])).not.toThrow();
   });
+
+  it("makes Spotify optional for the bot: Discord alone is a complete config, with no Spotify section", () => {
+    const config = readConfig({ DISCORD_TOKEN: "t", DISCORD_CLIENT_ID: "1" }, ["discord"]);
+    expect(config.spotify).toBeUndefined();
+    expect(config.presenceIntent).toBe(false);
+    expect(readConfig(FULL_ENV, ["discord"]).spotify).toEqual({
+      clientId: "spotify-id",
+      clientSecret: "spotify-secret-value",
+    });
+  });
+
+  it("reports half a Spotify pair as the other half missing", () => {
+    expect(() =>
+      readConfig({ DISCORD_TOKEN: "t", DISCORD_CLIENT_ID: "1", SPOTIFY_CLIENT_ID: "x" }, ["discord"]),
+    ).toThrow(/SPOTIFY_CLIENT_SECRET/);
+  });
+
+  it("turns the presence intent on only for PRESENCE_INTENT=true", () => {
+    expect(readConfig({ PRESENCE_INTENT: "true" }).presenceIntent).toBe(true);
+    expect(readConfig({ PRESENCE_INTENT: "TRUE" }).presenceIntent).toBe(true);
+    expect(readConfig({ PRESENCE_INTENT: "1" }).presenceIntent).toBe(false);
+    expect(readConfig({}).presenceIntent).toBe(false);
+  });
 });
 
 describe("logging", () => {
@@ -82,25 +105,27 @@ describe("npm start", () => {
   it("without a complete .env exits 1 with one clear message naming every missing variable, no stack trace", () => {
     const result = npmStart("DISCORD_CLIENT_ID=42\n");
     expect(result.status).toBe(1);
-    for (const name of ["DISCORD_TOKEN", "SPOTIFY_CLIENT_ID", "SPOTIFY_CLIENT_SECRET"]) {
-      expect(result.stderr).toContain(name);
-    }
+    expect(result.stderr).toContain("DISCORD_TOKEN");
+    // Spotify is optional: its absence is not an error.
+    expect(result.stderr).not.toContain("SPOTIFY_CLIENT_ID");
     expect(result.stderr).not.toContain("DISCORD_CLIENT_ID:");
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it("with valid-looking credentials but no way to Discord exits 1 with a clear message", () => {
+  it("with only the two Discord settings starts (sources named) and, with no way to Discord, exits 1 with a clear message", () => {
     // Here discord.com does not resolve; on a connected machine Discord rejects the made-up token.
     // Either way the member running the bot learns what to check, not a stack trace.
     const result = npmStart(
       [
         "DISCORD_TOKEN=MTIzNDU2Nzg5MDEyMzQ1Njc4.GmadeUp.not-a-real-token-just-the-right-shape",
         "DISCORD_CLIENT_ID=123456789012345678",
-        "SPOTIFY_CLIENT_ID=made-up-id",
-        "SPOTIFY_CLIENT_SECRET=made-up-secret",
       ].join("\n"),
     );
     expect(result.status).toBe(1);
+    // Only DISCORD_TOKEN and DISCORD_CLIENT_ID: the bot got as far as Discord, naming its sources first.
+    expect(result.stdout).toContain(
+      "Search and metadata: Deezer (no Spotify credentials: Spotify links are answered with a note). Preview audio: Deezer, then iTunes.",
+    );
     expect(result.stderr).toMatch(
       /Couldn't reach Discord \(.+\) — check your network and DISCORD_TOKEN|Discord rejected DISCORD_TOKEN/,
     );

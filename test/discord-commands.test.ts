@@ -1,10 +1,25 @@
-import { ApplicationCommandOptionType } from "discord.js";
+import {
+  ApplicationCommandOptionType,
+  ApplicationCommandType,
+  type RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from "discord.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { COMMANDS } from "../src/commands/index.js";
 import { registerCommands } from "../src/discord/register-commands.js";
 import { FakeDiscord } from "./fakes/discord/index.js";
 
 /** `npm run deploy-commands`: what it registers, where, and what it says when Discord refuses. */
+
+const ALL_NAMES = [
+  "genre",
+  "similar",
+  "index",
+  "forget",
+  "stats",
+  "help",
+  "Genre of this track",
+  "Similar tracks",
+];
 
 let fake: FakeDiscord;
 beforeAll(async () => {
@@ -22,8 +37,8 @@ describe("registerCommands", () => {
       clientId: fake.applicationId,
       api: fake.apiUrl,
     });
-    expect(result).toEqual({ scope: "global", names: ["genre", "similar", "index", "help"] });
-    expect(fake.commands.global.map((c) => c.name)).toEqual(["genre", "similar", "index", "help"]);
+    expect(result).toEqual({ scope: "global", names: ALL_NAMES });
+    expect(fake.commands.global.map((c) => c.name)).toEqual(ALL_NAMES);
     const put = fake.requests.find((r) => r.method === "PUT");
     expect(put?.route).toBe(`/applications/${fake.applicationId}/commands`);
   });
@@ -64,16 +79,23 @@ describe("registerCommands", () => {
   });
 });
 
+/** A slash command's registration body (context-menu entries have no options). */
+function slashJson(name: string): RESTPostAPIChatInputApplicationCommandsJSONBody | undefined {
+  const json = COMMANDS.find((c) => c.data.name === name)?.data.toJSON();
+  return json && (json.type ?? ApplicationCommandType.ChatInput) === ApplicationCommandType.ChatInput
+    ? (json as RESTPostAPIChatInputApplicationCommandsJSONBody)
+    : undefined;
+}
+
 describe("command definitions", () => {
   it("give /genre and /similar the artist, song (autocompleted) and link options", () => {
     for (const name of ["genre", "similar"]) {
-      const json = COMMANDS.find((c) => c.data.name === name)?.data.toJSON();
-      const options = json?.options ?? [];
+      const options = slashJson(name)?.options ?? [];
       expect(options.slice(0, 3).map((o) => o.name)).toEqual(["artist", "song", "link"]);
       expect(options.every((o) => !("required" in o) || !o.required)).toBe(true);
       expect(options.find((o) => o.name === "song")).toMatchObject({ autocomplete: true });
     }
-    const genre = COMMANDS.find((c) => c.data.name === "genre")?.data.toJSON();
+    const genre = slashJson("genre");
     expect(genre?.options?.find((o) => o.name === "file")?.type).toBe(
       ApplicationCommandOptionType.Attachment,
     );

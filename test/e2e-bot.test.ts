@@ -72,15 +72,26 @@ async function expectedAnalysis(clip: string): Promise<Analysis> {
 }
 
 describe("registration", () => {
-  it("registers /genre, /similar, /index and /help in the guild, /index for Manage Server only", () => {
+  it("registers /genre, /similar, /index, /forget, /help and the two message menus in the guild, /index and /forget for Manage Server only", () => {
     const commands = h.fake.commands.guild.get(h.fake.guild.id) as Array<{
       name: string;
       default_member_permissions: string | null;
       options?: Array<{ name: string; autocomplete?: boolean }>;
     }>;
-    expect(commands.map((c) => c.name).sort()).toEqual(["genre", "help", "index", "similar"]);
-    const index = commands.find((c) => c.name === "index");
-    expect(index?.default_member_permissions).toBe(PermissionFlagsBits.ManageGuild.toString());
+    expect(commands.map((c) => c.name).sort()).toEqual([
+      "Genre of this track",
+      "Similar tracks",
+      "forget",
+      "genre",
+      "help",
+      "index",
+      "similar",
+      "stats",
+    ]);
+    for (const name of ["index", "forget"]) {
+      const command = commands.find((c) => c.name === name);
+      expect(command?.default_member_permissions).toBe(PermissionFlagsBits.ManageGuild.toString());
+    }
     const song = commands.find((c) => c.name === "genre")?.options?.find((o) => o.name === "song");
     expect(song?.autocomplete).toBe(true);
   });
@@ -93,7 +104,7 @@ describe("/similar on a new bot", () => {
     expect(await acked(sent)).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
     const reply = await h.fake.waitForReply(sent);
     expect(reply.content).toBe(
-      "The catalog only has 0 other tracks so far, so I can't compare yet. Someone with Manage Server can add a playlist or album with `/index`.",
+      "This server's catalog only has 0 other tracks so far, so I can't compare yet. Someone with Manage Server can add a playlist or album with `/index`, or try `scope: everywhere`.",
     );
     expect(h.service.catalogSize()).toBe(1);
   });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BotHarness, clipSongs, startBotHarness } from "./fakes/discord/harness.js";
+import { ADMIN_PERMISSIONS } from "./fakes/discord/index.js";
 import { type PrivateRedis, startPrivateRedis } from "./helpers/redis.js";
 
 /**
@@ -8,13 +9,21 @@ import { type PrivateRedis, startPrivateRedis } from "./helpers/redis.js";
  */
 
 const SONGS = clipSongs(1);
-const [FIRST, SECOND] = SONGS;
+const [FIRST, SECOND, THIRD, FOURTH] = SONGS;
+const PLAYLIST_ID = "37i9dQZF1DXcBWIGoYBM5M";
 let redis: PrivateRedis;
 let h: BotHarness;
 
 beforeAll(async () => {
   redis = await startPrivateRedis();
-  h = await startBotHarness({ songs: SONGS, storeUrl: redis.url });
+  h = await startBotHarness({
+    songs: SONGS,
+    storeUrl: redis.url,
+    playlists: [
+      { id: PLAYLIST_ID, name: "Store Outage", entries: [THIRD?.spotifyId ?? "", FOURTH?.spotifyId ?? ""] },
+    ],
+    extendedQuota: true,
+  });
   await h.registerCommands();
 }, 120_000);
 
@@ -50,4 +59,19 @@ describe("/genre while the catalog store is down", () => {
     );
     expect(reply.attachments[0]?.filename).toBe("genre.png");
   });
+});
+
+describe("/index while the catalog store is down (issue 9, item 6)", () => {
+  it("counts nothing as indexed that the store did not confirm, and says so in the channel", async () => {
+    await redis.stop(); // already down after the test above when run in order; idempotent
+    const admin = { user: h.fake.member("admin"), permissions: ADMIN_PERMISSIONS };
+    h.fake.dispatchCommand("index", { link: `https://open.spotify.com/playlist/${PLAYLIST_ID}` }, admin);
+    const summary = await h.fake.waitForChannelMessage((m) => m.content.startsWith("Done"), 170_000);
+    expect(summary.content).toMatch(
+      /^Done: 2\/2 tracks — 0 newly indexed, 0 already there, 0 without preview, 0 failed\./,
+    );
+    expect(summary.content).toContain(
+      "2 not saved: the catalog store did not answer — run the same command again to resume.",
+    );
+  }, 200_000);
 });

@@ -63,7 +63,7 @@ function open(storeUrl: string): Promise<Services> {
     },
     ["spotify"],
   );
-  return openServices(config, { needsSpotify: true, logger, dispatcher: internet.dispatcher, poolSize: 1 });
+  return openServices(config, { lookups: true, logger, dispatcher: internet.dispatcher, poolSize: 1 });
 }
 
 function pathsSince(from: number, host: string): string[] {
@@ -84,7 +84,7 @@ describe.each([
     try {
       // The first keystroke may miss autocomplete's deadline; its answer still lands in the cache.
       await expect
-        .poll(async () => (suggested = await first.spotify?.suggest("lantern hymn")), { timeout: 20_000 })
+        .poll(async () => (suggested = await first.finder?.suggest("lantern hymn")), { timeout: 20_000 })
         .toEqual([expect.objectContaining({ id: SONG.spotifyId })]);
       track = await first.service.find({ artist: "Ada Moss", song: "Lantern Hymn" });
       const before = internet.calls.length;
@@ -99,7 +99,7 @@ describe.each([
     const second = await open(storeUrl());
     try {
       const before = internet.calls.length;
-      expect(await second.spotify?.suggest("Lantern Hymn")).toEqual(suggested);
+      expect(await second.finder?.suggest("Lantern Hymn")).toEqual(suggested);
       const again = await second.service.analyzeTrack(track);
       expect(again.record.previewSource).toBe("deezer");
       expect(again.reused).toBe(true);

@@ -107,7 +107,7 @@ class MonoCollector {
     const frames = this.frames + (channelData[0]?.length ?? 0);
     checkShape({ channels: channelData.length, sampleRate: rate, frames }, this.limits, true);
     const mono = downmix(channelData);
-    for (const sample of mono) if (!Number.isFinite(sample)) throw corrupt();
+    for (let i = 0; i < mono.length; i++) if (!Number.isFinite(mono[i] as number)) throw corrupt();
     this.pieces.push(mono);
     this.frames = frames;
   }

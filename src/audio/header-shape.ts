@@ -41,7 +41,12 @@ function wavShape(bytes: Uint8Array): StreamShape | undefined {
   };
 }
 
-/** STREAMINFO, the first metadata block: 20-bit rate, 3-bit channels − 1, 36-bit total (0 = unknown). */
+/**
+ * STREAMINFO, the first metadata block: 20-bit rate, 3-bit channels − 1, 36-bit total. When the
+ * total is 0 ("unknown"), the frames are counted from the frame headers themselves: a FLAC frame of
+ * constant subframes is ~13 bytes for 65 535 samples per channel, so 33 KB can stand for 40 minutes,
+ * which decoding would only find out after seconds and hundreds of MB.
+ */
 function flacShape(bytes: Uint8Array): StreamShape | undefined {
   if (bytes.length < 42 || ((bytes[4] as number) & 0x7f) !== 0) return undefined;
   const at = 18;
@@ -49,7 +54,52 @@ function flacShape(bytes: Uint8Array): StreamShape | undefined {
   const sampleRate = (b(0) << 12) | (b(1) << 4) | (b(2) >> 4);
   const channels = ((b(2) >> 1) & 7) + 1;
   const total = (b(3) & 0x0f) * 2 ** 32 + ((b(4) << 24) >>> 0) + (b(5) << 16) + (b(6) << 8) + b(7);
-  return { channels, sampleRate, ...(total > 0 ? { frames: total } : {}) };
+  return { channels, sampleRate, frames: total > 0 ? total : flacFramesCounted(bytes) };
+}
+
+/** Block sizes by the frame header's 4-bit code (6 and 7: read from the header's end; 0: reserved). */
+const FLAC_BLOCK_SIZES = [
+  0, 192, 576, 1152, 2304, 4608, -8, -16, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768,
+];
+
+/**
+ * Samples per channel in every frame header found (sync code, valid fields, matching CRC-8). A
+ * false match inside compressed data takes ~2^-24 odds per byte: a 25 MB file might gain one
+ * frame, a second or so, against a limit of ten minutes.
+ */
+function flacFramesCounted(bytes: Uint8Array): number {
+  let frames = 0;
+  for (let at = 0; at + 6 <= bytes.length; at++) {
+    if (bytes[at] !== 0xff || ((bytes[at + 1] as number) & 0xfe) !== 0xf8) continue;
+    const b2 = bytes[at + 2] as number;
+    const b3 = bytes[at + 3] as number;
+    const sizeCode = FLAC_BLOCK_SIZES[b2 >> 4] as number;
+    const rateCode = b2 & 0x0f;
+    if (sizeCode === 0 || rateCode === 15 || b3 >> 4 > 10 || ((b3 >> 1) & 7) === 3 || (b3 & 1) !== 0)
+      continue;
+    // The frame or sample number: UTF-8-style, 1 to 7 bytes.
+    const lead = bytes[at + 4] as number;
+    const extra = lead < 0x80 ? 0 : lead >= 0xc0 && lead < 0xfe ? Math.clz32(~(lead << 24)) - 1 : -1;
+    if (extra < 0) continue;
+    let end = at + 5 + extra;
+    let size = sizeCode;
+    if (sizeCode === -8) size = (bytes[end++] ?? 0) + 1;
+    else if (sizeCode === -16) size = ((bytes[end++] ?? 0) << 8) + (bytes[end++] ?? 0) + 1;
+    end += rateCode === 12 ? 1 : rateCode === 13 || rateCode === 14 ? 2 : 0;
+    if (end >= bytes.length || crc8(bytes, at, end) !== bytes[end]) continue;
+    frames += size;
+    at = end;
+  }
+  return frames;
+}
+
+function crc8(bytes: Uint8Array, from: number, to: number): number {
+  let crc = 0;
+  for (let i = from; i < to; i++) {
+    crc ^= bytes[i] as number;
+    for (let bit = 0; bit < 8; bit++) crc = crc & 0x80 ? ((crc << 1) ^ 0x07) & 0xff : (crc << 1) & 0xff;
+  }
+  return crc;
 }
 
 const MPEG1_BITRATES = [

@@ -4,12 +4,33 @@ import { type Logger, log } from "../log.js";
 import { StoreUnavailableError } from "./errors.js";
 import { MemoryIndex, type Neighbour, type SimilarOptions } from "./memory-index.js";
 import { decodeRecord, encodeRecord, type TrackRecord, validateRecord } from "./record.js";
+import { type ServerStats, ServerStatsCache } from "./server-stats.js";
 import { openStore, type TrackStore } from "./store.js";
 
 export interface Catalog {
   readonly modelVersion: string;
-  /** Stores (or re-stores: idempotent) a record. Throws StoreUnavailableError when the store is down. */
-  put(record: TrackRecord): Promise<void>;
+  /**
+   * Stores (or re-stores: idempotent) a record, keeping the servers the stored copy was heard in and
+   * adding `heardIn` (a guild id) with the current time. Throws StoreUnavailableError when the store is down.
+   */
+  put(record: TrackRecord, options?: { heardIn?: string }): Promise<void>;
+  /** Records that `server` heard an already stored track (a no-op when it had). Returns the record. */
+  hear(id: string, server: string): Promise<TrackRecord | undefined>;
+  /**
+   * `server` forgets the track: it leaves the server's scope, and the record is deleted once no
+   * server has it. Records that belong to no server (CLI, or stored before servers were recorded)
+   * are not a server's to forget. Returns what happened.
+   */
+  forget(id: string, server: string): Promise<"not-heard" | "forgotten" | "deleted">;
+  /** `forget` for every track the server has heard; returns how many it forgot. */
+  forgetServer(server: string): Promise<number>;
+  /** Ids of current-model tracks the server has heard, for its statistics. */
+  idsOf(server: string): string[];
+  /** The servers that heard a current track, with when each first did. */
+  heardIn(id: string): Readonly<Record<string, string>> | undefined;
+  topGenre(id: string): string | undefined;
+  /** What one server listens to: its track count, genre mix (overall and by month), closest pair. */
+  stats(server: string): ServerStats;
   /** The stored record, whatever model made it (check isCurrent); from memory when the store is down. */
   get(id: string): Promise<TrackRecord | undefined>;
   /** False for records analysed by another model version: they need re-analysis before comparison. */
@@ -19,8 +40,8 @@ export interface Catalog {
    * another release of it. A bare vector query allows no sameGenre/excludeArtist (it has neither).
    */
   similar(query: TrackRecord | Float32Array, options: SimilarOptions): Neighbour[];
-  /** Tracks searchable now (current model). */
-  size(): number;
+  /** Tracks searchable now (current model), in one server's scope or the whole catalog. */
+  size(server?: string): number;
   /** Stored tracks left out of similarity because another model version analysed them. */
   staleCount(): number;
   close(): Promise<void>;
@@ -55,6 +76,9 @@ export async function openCatalog(options: CatalogOptions): Promise<Catalog> {
   // Never shorter than the store's own lock wait (SQLite's busy timeout), plus a margin to answer.
   const timeoutMs = Math.max(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, store.longestWaitMs + 1000);
   const memory = new MemoryIndex(modelVersion);
+  const statsCache = new ServerStatsCache(memory);
+  const currentIdsOf = (server: string) =>
+    [...memory.idsOf(server)].filter((id) => memory.topGenre(id) !== undefined);
   let closed = false;
 
   /** Any store failure, including a slow one, becomes the friendly "not remembered" error. */
@@ -106,7 +130,10 @@ export async function openCatalog(options: CatalogOptions): Promise<Catalog> {
   async function fetchAnnounced(id: string): Promise<void> {
     try {
       const raw = await withDeadline(store.get(id), timeoutMs, "fetching an announced record");
-      if (raw !== undefined && !closed) memory.remember(decodeRecord(raw, id));
+      if (closed) return;
+      // Gone from the store: another process deleted it (its last server forgot it).
+      if (raw === undefined) memory.remove(id);
+      else memory.remember(decodeRecord(raw, id));
     } catch (error) {
       logger.warn({ id, err: error }, "could not fetch a record another process stored");
     }
@@ -136,30 +163,100 @@ export async function openCatalog(options: CatalogOptions): Promise<Catalog> {
     logger.warn({ err: error }, "catalog store unavailable at start-up; starting empty until it returns");
   }
 
+  async function announce(id: string): Promise<void> {
+    try {
+      await withDeadline(store.announce(id), timeoutMs, "announcing a change");
+    } catch (error) {
+      // Saved; other processes will pick it up at their next reload.
+      logger.warn({ id, err: error }, "could not announce a stored change");
+    }
+  }
+
+  /** The stored record (decoded), or undefined; throws StoreUnavailableError when the store is down. */
+  async function stored(id: string): Promise<TrackRecord | undefined> {
+    const raw = await guarded(store.get(id), "reading a record");
+    if (raw === undefined) return undefined;
+    try {
+      return decodeRecord(raw, id);
+    } catch (error) {
+      logger.warn({ id, reason: (error as Error).message }, "unreadable catalog record");
+      return undefined;
+    }
+  }
+
+  async function write(record: TrackRecord): Promise<void> {
+    validateRecord(record);
+    if (memory.isCurrent(record) && memory.dims !== undefined && record.embedding.length !== memory.dims) {
+      throw new Error(
+        `embedding of ${record.id} has ${record.embedding.length} dimensions; model ${modelVersion} made ${memory.dims}`,
+      );
+    }
+    try {
+      await guarded(store.set(record.id, encodeRecord(record)), "saving a record");
+    } catch (error) {
+      settle(record.id);
+      throw error;
+    }
+    memory.remember(record);
+    await announce(record.id);
+  }
+
+  /**
+   * The servers of the record and of the copy already known (memory is kept in step with the store:
+   * loaded at start, updated by every write and announcement), plus `server`, first heard now, if new.
+   */
+  function mergedServers(record: TrackRecord, server: string | undefined): Record<string, string> {
+    const heardIn = { ...record.heardIn, ...memory.heardIn(record.id) };
+    if (server !== undefined && heardIn[server] === undefined) heardIn[server] = new Date().toISOString();
+    return heardIn;
+  }
+
+  async function forget(id: string, server: string): Promise<"not-heard" | "forgotten" | "deleted"> {
+    const record = await stored(id);
+    if (!record?.heardIn || record.heardIn[server] === undefined) return "not-heard";
+    const { [server]: _forgotten, ...rest } = record.heardIn;
+    if (Object.keys(rest).length > 0) {
+      await write({ ...record, heardIn: rest });
+      return "forgotten";
+    }
+    await guarded(store.delete(id), "deleting a record");
+    memory.remove(id);
+    await announce(id);
+    return "deleted";
+  }
+
   return {
     modelVersion,
 
-    async put(record) {
+    async put(record, options = {}) {
       validateRecord(record);
-      if (memory.isCurrent(record) && memory.dims !== undefined && record.embedding.length !== memory.dims) {
-        throw new Error(
-          `embedding of ${record.id} has ${record.embedding.length} dimensions; model ${modelVersion} made ${memory.dims}`,
-        );
-      }
-      try {
-        await guarded(store.set(record.id, encodeRecord(record)), "saving a record");
-      } catch (error) {
-        settle(record.id);
-        throw error;
-      }
-      memory.remember(record);
-      try {
-        await withDeadline(store.announce(record.id), timeoutMs, "announcing a record");
-      } catch (error) {
-        // Saved; other processes will pick it up at their next reload.
-        logger.warn({ id: record.id, err: error }, "could not announce a stored record");
-      }
+      const heardIn = mergedServers(record, options.heardIn);
+      const { heardIn: _given, ...rest } = record;
+      await write(Object.keys(heardIn).length > 0 ? { ...rest, heardIn } : rest);
     },
+
+    async hear(id, server) {
+      const record = await stored(id);
+      if (!record || record.heardIn?.[server] !== undefined) return record;
+      const heard = { ...record, heardIn: mergedServers(record, server) };
+      await write(heard);
+      return heard;
+    },
+
+    forget,
+
+    async forgetServer(server) {
+      let count = 0;
+      for (const id of [...memory.idsOf(server)]) {
+        if ((await forget(id, server)) !== "not-heard") count++;
+      }
+      return count;
+    },
+
+    idsOf: currentIdsOf,
+    stats: (server) => statsCache.stats(server, currentIdsOf(server)),
+    heardIn: (id) => memory.heardIn(id),
+    topGenre: (id) => memory.topGenre(id),
 
     async get(id) {
       let raw: unknown;
@@ -180,7 +277,7 @@ export async function openCatalog(options: CatalogOptions): Promise<Catalog> {
 
     isCurrent: (record) => memory.isCurrent(record),
     similar: (query, options) => memory.similar(query, options),
-    size: () => memory.size,
+    size: (server) => memory.sizeOf(server),
     staleCount: () => memory.staleCount,
 
     async close() {

@@ -20,11 +20,13 @@ export interface Entry {
   /** Set only when the URL is not `https://open.spotify.com/track/<id>`. */
   otherSpotifyUrl: string | undefined;
   spotifyUrlFromId: boolean;
+  deezerUrl: string | undefined;
   previewSource: string | undefined;
   topGenre: string;
   /** probabilities[i] belongs to label i of the codec; NaN when the record lacks that label. */
   probabilities: number[];
   indexedAt: string;
+  heardIn: Record<string, string> | undefined;
 }
 
 const spotifyTrackUrl = (id: string) => `https://open.spotify.com/track/${id}`;
@@ -69,10 +71,12 @@ export class EntryCodec {
       artworkUrl: record.artworkUrl,
       otherSpotifyUrl: fromId ? undefined : record.spotifyUrl,
       spotifyUrlFromId: fromId,
+      deezerUrl: record.deezerUrl,
       previewSource: record.previewSource === undefined ? undefined : this.#share(record.previewSource),
       topGenre: this.#share(record.topGenre),
       probabilities,
       indexedAt: record.indexedAt,
+      heardIn: record.heardIn,
     };
   }
 
@@ -95,6 +99,8 @@ export class EntryCodec {
     };
     const spotifyUrl = entry.spotifyUrlFromId ? spotifyTrackUrl(entry.id) : entry.otherSpotifyUrl;
     if (spotifyUrl !== undefined) record.spotifyUrl = spotifyUrl;
+    if (entry.deezerUrl !== undefined) record.deezerUrl = entry.deezerUrl;
+    if (entry.heardIn !== undefined) record.heardIn = { ...entry.heardIn };
     if (entry.isrc !== undefined) record.isrc = entry.isrc;
     if (entry.album !== undefined) record.album = entry.album;
     if (entry.artworkUrl !== undefined) record.artworkUrl = entry.artworkUrl;

@@ -3,3 +3,4 @@ export { type Catalog, type CatalogOptions, openCatalog } from "./catalog.js";
 export { StoreUnavailableError } from "./errors.js";
 export type { Neighbour, SimilarOptions } from "./memory-index.js";
 export type { TrackRecord } from "./record.js";
+export type { ServerStats } from "./server-stats.js";

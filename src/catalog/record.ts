@@ -10,6 +10,8 @@ export interface TrackRecord {
   album?: string;
   artworkUrl?: string;
   spotifyUrl?: string;
+  /** Set for tracks found on Deezer (a bot without Spotify access). */
+  deezerUrl?: string;
   previewSource?: string;
   /** Sorted, highest first. */
   genres: GenreScore[];
@@ -18,6 +20,11 @@ export interface TrackRecord {
   embedding: Float32Array;
   modelVersion: string;
   indexedAt: string;
+  /**
+   * The servers (Discord guild ids) that heard this track, each with when it first did. A record
+   * with none belongs to no server: indexed from the CLI, or stored before servers were recorded.
+   */
+  heardIn?: Record<string, string>;
 }
 
 /**
@@ -29,7 +36,7 @@ export const RECORD_SCHEMA = 1;
 /** A stored value that is not a readable record: logged and skipped, never fatal. */
 export class RecordFormatError extends Error {}
 
-const OPTIONAL_TEXT = ["isrc", "album", "artworkUrl", "spotifyUrl", "previewSource"] as const;
+const OPTIONAL_TEXT = ["isrc", "album", "artworkUrl", "spotifyUrl", "deezerUrl", "previewSource"] as const;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 /** Float32 rounding and a model's own normalisation leave norms this close to 1. */
 const NORM_TOLERANCE = 1e-3;
@@ -77,8 +84,17 @@ function checkShape(record: Record<string, unknown>, where: string): void {
   for (const field of OPTIONAL_TEXT) {
     if (record[field] !== undefined && typeof record[field] !== "string") fail(`${field} is not text`);
   }
-  const { artists, genres } = record;
+  const { artists, genres, heardIn } = record;
   if (!Array.isArray(artists) || !artists.every((a) => typeof a === "string")) fail("artists is not a list");
+  if (
+    heardIn !== undefined &&
+    (typeof heardIn !== "object" ||
+      heardIn === null ||
+      Array.isArray(heardIn) ||
+      !Object.values(heardIn).every((at) => typeof at === "string"))
+  ) {
+    fail("heardIn is not a map of server ids to times");
+  }
   if (!Array.isArray(genres) || genres.length === 0 || !genres.every(isGenreScore)) fail("genres malformed");
 }
 
@@ -120,6 +136,7 @@ export function encodeRecord(record: TrackRecord): string {
   for (const field of OPTIONAL_TEXT) {
     if (record[field] !== undefined) stored[field] = record[field];
   }
+  if (record.heardIn && Object.keys(record.heardIn).length > 0) stored.heardIn = record.heardIn;
   return JSON.stringify(stored);
 }
 
@@ -160,5 +177,7 @@ export function decodeRecord(raw: unknown, key: string): TrackRecord {
     const value = stored[field];
     if (typeof value === "string") record[field] = value;
   }
+  // Records stored before servers were recorded have no heardIn: they belong to no server.
+  if (stored.heardIn !== undefined) record.heardIn = { ...(stored.heardIn as Record<string, string>) };
   return record;
 }

@@ -22,6 +22,7 @@ export interface TrackStore {
    */
   readonly longestWaitMs: number;
   set(id: string, value: string): Promise<void>;
+  delete(id: string): Promise<void>;
   get(id: string): Promise<string | undefined>;
   /** Every stored [id, value], streamed page by page, for loading the index at start-up. */
   entries(): AsyncGenerator<[string, unknown]>;
@@ -117,6 +118,9 @@ async function openSqlite(file: string): Promise<TrackStore> {
     longestWaitMs: SQLITE_BUSY_MS,
     async set(id, value) {
       await keyv.set(id, value);
+    },
+    async delete(id) {
+      await keyv.delete(id);
     },
     get: (id) => keyv.get(id),
     entries: () => sqliteEntries(adapter),
@@ -218,6 +222,9 @@ async function openRedis(url: string, { logger, timeoutMs }: StoreOptions): Prom
     longestWaitMs: 0,
     async set(id, value) {
       await keyv.set(id, value);
+    },
+    async delete(id) {
+      await keyv.delete(id);
     },
     get: (id) => keyv.get(id),
     entries: () => keyvEntries(keyv),

@@ -171,6 +171,18 @@ export class VectorIndex {
     if (moved !== undefined) this.#where.set(moved, { group: place.group, row: place.row });
   }
 
+  /** `id`'s vector dotted with `query` (cosine similarity for unit vectors), without copying it. */
+  dot(id: string, query: Float32Array): number | undefined {
+    const place = this.#where.get(id);
+    if (!place || this.#dims === undefined) return undefined;
+    const { data } = place.group;
+    let score = 0;
+    for (let d = 0, offset = place.row * this.#dims; d < this.#dims; d++, offset++) {
+      score += (data[offset] ?? 0) * (query[d] ?? 0);
+    }
+    return score;
+  }
+
   /** A copy of `id`'s vector, or undefined when it is not indexed. */
   vector(id: string): Float32Array | undefined {
     const place = this.#where.get(id);

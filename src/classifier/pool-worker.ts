@@ -1,7 +1,6 @@
 import { parentPort } from "node:worker_threads";
 import { decodeAudio } from "../audio/index.js";
 import { UserFacingError } from "../errors.js";
-import { analyzeAudio } from "./analyze.js";
 import { extractFeatures } from "./features/index.js";
 import type { WorkerJob, WorkerReady, WorkerReply } from "./pool-protocol.js";
 
@@ -13,6 +12,8 @@ port.on("message", async (job: WorkerJob) => {
   let reply: WorkerReply;
   try {
     if (job.kind === "analyze") {
+      // Imported on the first analysis: a pool that only extracts features never loads the model code.
+      const { analyzeAudio } = await import("./analyze.js");
       const analysis = await analyzeAudio(job.bytes, job.modelDir ? { modelDir: job.modelDir } : {});
       reply = { id: job.id, ok: true, analysis };
     } else {

@@ -78,7 +78,7 @@ export function parseSpotifyQuery(text: string): TrackQuery {
  */
 async function classifySpotify(query: string, modelDir: string, json: boolean): Promise<number> {
   const config = { ...readConfig(process.env, ["spotify"]), modelDir };
-  const services = await openServices(config, { needsSpotify: true, poolSize: 1 });
+  const services = await openServices(config, { lookups: true, poolSize: 1 });
   try {
     const track = await services.service.find(parseSpotifyQuery(query));
     const { analysis, record, saved } = await services.service.analyzeTrack(track);

@@ -1,5 +1,6 @@
+import { availableParallelism } from "node:os";
 import { decodeAudio, readInputFile, UnreadableFileError } from "../audio/index.js";
-import { extractFeatures, FEATURE_NAMES } from "../classifier/index.js";
+import { createAnalyzerPool, extractFeatures, FEATURE_NAMES } from "../classifier/index.js";
 import { UsageError, UserFacingError, userMessage } from "../errors.js";
 import { log } from "../log.js";
 import { parseCliArgs } from "./cli-args.js";
@@ -14,20 +15,38 @@ export async function run(args: string[]): Promise<number> {
   if (files.length === 0) throw new UsageError("Name at least one audio file to analyse.");
   const json = values.json ?? false;
 
+  // One file is analysed right here; several go to one worker thread per core (the workers load
+  // only the decoder and the feature code, never TensorFlow or a model).
+  const workers = Math.min(files.length, availableParallelism());
+  const pool = workers > 1 ? createAnalyzerPool({ size: workers, maxQueue: files.length }) : undefined;
+  const extract = async (file: string): Promise<Record<string, number>> => {
+    const bytes = await readInputFile(file);
+    if (pool) return pool.features(bytes);
+    return extractFeatures((await decodeAudio(bytes)).samples);
+  };
   let failures = 0;
-  for (const file of files) {
-    try {
-      const { samples } = await decodeAudio(await readInputFile(file));
-      const features = extractFeatures(samples);
-      console.log(json ? JSON.stringify({ file, features }) : formatTable(file, features));
-    } catch (error) {
-      failures++;
-      if (!(error instanceof UserFacingError)) log.error({ err: error, file }, "feature extraction failed");
-      // Every line starts with its file, so an unreadable file's message would name it twice.
-      console.error(
-        `${file}: ${error instanceof UnreadableFileError ? sentence(error.reason) : userMessage(error)}`,
-      );
+  try {
+    // All files start at once (the pool queues them); results print in the order given.
+    const pending = files.map((file) => {
+      const result = extract(file);
+      result.catch(() => {}); // handled in order below
+      return result;
+    });
+    for (const [index, file] of files.entries()) {
+      try {
+        const features = await (pending[index] as Promise<Record<string, number>>);
+        console.log(json ? JSON.stringify({ file, features }) : formatTable(file, features));
+      } catch (error) {
+        failures++;
+        if (!(error instanceof UserFacingError)) log.error({ err: error, file }, "feature extraction failed");
+        // Every line starts with its file, so an unreadable file's message would name it twice.
+        console.error(
+          `${file}: ${error instanceof UnreadableFileError ? sentence(error.reason) : userMessage(error)}`,
+        );
+      }
     }
+  } finally {
+    await pool?.close();
   }
   return failures > 0 ? 1 : 0;
 }

@@ -27,7 +27,7 @@ export async function run(args: string[]): Promise<number> {
   const needsSpotify = source.kind === "spotify";
   const config = readConfig(process.env, needsSpotify ? ["spotify"] : []);
   const { openServices, notSavedSentence } = await import("../service/index.js");
-  const services = await openServices(config, { needsSpotify });
+  const services = await openServices(config, { lookups: needsSpotify });
   const stop = new AbortController();
   const onInterrupt = () => {
     process.stderr.write("\nStopping after the tracks in progress… (run the same command again to resume)\n");

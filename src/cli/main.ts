@@ -30,7 +30,7 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
     summary: "add many tracks to the catalog (resumable)",
   },
   similar: {
-    usage: "similar <file | spotify link> [--k 10] [--same-genre]",
+    usage: "similar <file | spotify link> [--k 10] [--same-genre] [--server <discord server id>]",
     summary: "tracks in the catalog that sound alike",
   },
 };

@@ -8,8 +8,10 @@ import { parseSpotifyLink } from "../spotify/index.js";
 import { parseCliArgs } from "./cli-args.js";
 
 /**
- * `genrebot similar <file | spotify link> [--k 10] [--same-genre]`: analyses the track (remembering it
- * in the catalog, like /similar does) and prints the catalog tracks that sound most alike.
+ * `genrebot similar <file | spotify link> [--k 10] [--same-genre] [--server <guild id>]`: analyses the
+ * track (remembering it in the catalog, like /similar does) and prints the catalog tracks that sound
+ * most alike. The CLI's own scope is the whole catalog (what it indexes belongs to no server);
+ * `--server` narrows it to what one Discord server has heard, as /similar does there.
  */
 const DEFAULT_K = 10;
 const MAX_K = 100;
@@ -18,13 +20,18 @@ interface Options {
   target: string;
   k: number;
   sameGenre: boolean;
+  server: string | undefined;
 }
 
 function parseOptions(args: string[]): Options {
   const { values, positionals } = parseCliArgs(args, {
     k: { type: "string" },
     "same-genre": { type: "boolean" },
+    server: { type: "string" },
   });
+  if (values.server !== undefined && !/^\d{17,20}$/.test(values.server)) {
+    throw new UsageError(`--server needs a Discord server id (17–20 digits, got ${values.server}).`);
+  }
   const k = values.k === undefined ? DEFAULT_K : Number(values.k);
   if (!Number.isInteger(k) || k < 1 || k > MAX_K) {
     throw new UsageError(`--k needs a whole number from 1 to ${MAX_K} (got ${values.k}).`);
@@ -32,11 +39,11 @@ function parseOptions(args: string[]): Options {
   if (positionals.length !== 1 || !positionals[0]) {
     throw new UsageError("Name one audio file or one Spotify track link.");
   }
-  return { target: positionals[0], k, sameGenre: values["same-genre"] ?? false };
+  return { target: positionals[0], k, sameGenre: values["same-genre"] ?? false, server: values.server };
 }
 
 export async function run(args: string[]): Promise<number> {
-  const { target, k, sameGenre } = parseOptions(args);
+  const { target, k, sameGenre, server } = parseOptions(args);
   const link = parseSpotifyLink(target);
   if (link && link.kind !== "track") {
     throw new UsageError("That is an album or playlist. Use `genrebot index <link>` to add all of it.");
@@ -47,15 +54,15 @@ export async function run(args: string[]): Promise<number> {
   loadDotEnv();
   const config = readConfig(process.env, link ? ["spotify"] : []);
   const { openServices } = await import("../service/index.js");
-  const services = await openServices(config, { needsSpotify: link !== undefined });
+  const services = await openServices(config, { lookups: link !== undefined });
   const { service } = services;
   try {
     const analyzed: AnalyzedTrack = bytes
       ? await service.analyzeFile(bytes, target)
       : await service.analyzeTrack(await service.find({ link: target }));
     if (!analyzed.saved) console.error(`Note: ${new StoreUnavailableError().message}`);
-    const neighbours = service.similar(analyzed.record, { k, sameGenre });
-    console.log(format(analyzed.record, neighbours, service.catalogSize(), sameGenre));
+    const neighbours = service.similar(analyzed.record, { k, sameGenre, server });
+    console.log(format(analyzed.record, neighbours, service.catalogSize(server), sameGenre));
     return 0;
   } finally {
     await services.close();

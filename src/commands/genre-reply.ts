@@ -1,4 +1,5 @@
 import { ActionRowBuilder, AttachmentBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder } from "discord.js";
+import type { TrackRecord } from "../catalog/index.js";
 import { notableTags } from "../classifier/index.js";
 import type { ReplyBody } from "../discord/index.js";
 import { cut, genreColorNumber, genreLabel, inert } from "../discord/index.js";
@@ -18,6 +19,13 @@ const SOURCE_NAMES: Record<string, string> = {
   itunes: "Apple Music",
   upload: "your upload",
 };
+
+/** Where a member can open the track: Spotify when the bot found it there, else Deezer. */
+export function trackPage(record: TrackRecord): { service: string; url: string } | undefined {
+  if (record.spotifyUrl) return { service: "Spotify", url: record.spotifyUrl };
+  if (record.deezerUrl) return { service: "Deezer", url: record.deezerUrl };
+  return undefined;
+}
 
 /** The custom id of the "Similar tracks" button: the router sends clicks to /similar. */
 export function similarButtonId(trackId: string): string {
@@ -58,7 +66,8 @@ export function genreReply(result: AnalyzedTrack, chartPng: Uint8Array): ReplyBo
         "footer",
       ),
     });
-  if (record.spotifyUrl) embed.setURL(record.spotifyUrl);
+  const page = trackPage(record);
+  if (page) embed.setURL(page.url);
   if (record.artworkUrl) embed.setThumbnail(record.artworkUrl);
 
   const buttons = new ActionRowBuilder<ButtonBuilder>();
@@ -73,9 +82,9 @@ export function genreReply(result: AnalyzedTrack, chartPng: Uint8Array): ReplyBo
         .setEmoji("🎧"),
     );
   }
-  if (record.spotifyUrl) {
+  if (page) {
     buttons.addComponents(
-      new ButtonBuilder().setLabel("Open in Spotify").setStyle(ButtonStyle.Link).setURL(record.spotifyUrl),
+      new ButtonBuilder().setLabel(`Open in ${page.service}`).setStyle(ButtonStyle.Link).setURL(page.url),
     );
   }
   const chart = new AttachmentBuilder(Buffer.from(chartPng), {

@@ -79,8 +79,13 @@ async function runJob(
       link,
       (p) => message.update(progressLine(p)),
       ctx.shutdown,
+      interaction.guildId ?? undefined,
     );
-    summary = finalLine(result, ctx.service.catalogSize(), ctx.shutdown.aborted);
+    summary = finalLine(
+      result,
+      ctx.service.catalogSize(interaction.guildId ?? undefined),
+      ctx.shutdown.aborted,
+    );
   } catch (error) {
     if (!(error instanceof UserFacingError)) ctx.logger.error({ err: error }, "/index failed");
     summary = errorContent(error);
@@ -148,6 +153,6 @@ function finalLine(p: IndexProgress, catalogSize: number, stopped: boolean): str
   return [
     `${head} — ${p.indexed} newly indexed, ${p.skipped} already there, ${p.withoutPreview} without preview, ${p.failed} failed.`,
     ...(p.notSaved > 0 ? [notSavedSentence(p.notSaved)] : []),
-    `The catalog now holds ${catalogSize} tracks. Try /similar!`,
+    `This server's catalog now holds ${catalogSize} tracks. Try /similar!`,
   ].join("\n");
 }

@@ -6,7 +6,7 @@ import { UserFacingError } from "../errors.js";
 import { withDeadline } from "../lib/deadline.js";
 import { type Logger, log } from "../log.js";
 import type { TrackService } from "../service/index.js";
-import type { SpotifyClient } from "../spotify/index.js";
+import type { TrackFinder } from "../spotify/index.js";
 import { createChartRenderer } from "./charts/genre-renderer.js";
 import type { BotLimits, Command, CommandContext } from "./command.js";
 import { Cooldowns } from "./cooldowns.js";
@@ -19,8 +19,8 @@ export interface StartBotOptions {
   commands: readonly Command[];
   config: Pick<Config, "discord">;
   service: TrackService;
-  /** For song autocomplete; without it suggestions are simply empty. */
-  spotify?: Pick<SpotifyClient, "suggest">;
+  /** For song autocomplete (Spotify or Deezer); without it suggestions are simply empty. */
+  finder?: Pick<TrackFinder, "suggest">;
   /** Closes what the bot doesn't own (analyzer pool, catalog store), last thing on shutdown. */
   onShutdown?: () => Promise<void>;
   logger?: Logger;
@@ -52,10 +52,10 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   const logger = (options.logger ?? log).child({ module: "discord" });
   const limits: BotLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const shutdown = new AbortController();
-  const { service, spotify } = options;
+  const { service, finder } = options;
   const ctx: CommandContext = {
     service,
-    suggest: spotify ? (query) => spotify.suggest(query) : undefined,
+    suggest: finder ? (query) => finder.suggest(query) : undefined,
     limits,
     logger,
     cooldowns: new Cooldowns(limits.cooldownSeconds),

@@ -2,7 +2,8 @@ import type {
   AutocompleteInteraction,
   ButtonInteraction,
   ChatInputCommandInteraction,
-  RESTPostAPIChatInputApplicationCommandsJSONBody,
+  MessageContextMenuCommandInteraction,
+  RESTPostAPIApplicationCommandsJSONBody,
 } from "discord.js";
 import type { Logger } from "../log.js";
 import type { TrackService } from "../service/index.js";
@@ -47,13 +48,15 @@ export interface CommandContext {
 }
 
 /**
- * A slash command declares itself, Sapphire-"piece" style: its registration data, its handler and
- * optionally its autocomplete and button handlers. Buttons carry `<command name>:<argument>` as
+ * A command declares itself, Sapphire-"piece" style: its registration data and its handlers. A slash
+ * command has `execute` (and optionally autocomplete and button handlers); a message context-menu
+ * entry (right-click a message → Apps) has `onMessage`. Buttons carry `<command name>:<argument>` as
  * their custom id, so the router knows which command a click belongs to.
  */
 export interface Command {
-  data: { name: string; toJSON(): RESTPostAPIChatInputApplicationCommandsJSONBody };
-  execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void>;
+  data: { name: string; toJSON(): RESTPostAPIApplicationCommandsJSONBody };
+  execute?(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void>;
+  onMessage?(interaction: MessageContextMenuCommandInteraction, ctx: CommandContext): Promise<void>;
   autocomplete?(interaction: AutocompleteInteraction, ctx: CommandContext): Promise<void>;
   button?(interaction: ButtonInteraction, argument: string, ctx: CommandContext): Promise<void>;
 }

@@ -2,6 +2,7 @@ import {
   type ButtonInteraction,
   type ChatInputCommandInteraction,
   type InteractionEditReplyOptions,
+  type MessageContextMenuCommandInteraction,
   type MessageCreateOptions,
   MessageFlags,
   TimestampStyles,
@@ -11,7 +12,10 @@ import { UserFacingError, userMessage } from "../errors.js";
 import type { CommandContext } from "./command.js";
 import { cut, inert } from "./text.js";
 
-export type Replyable = ChatInputCommandInteraction | ButtonInteraction;
+export type Replyable =
+  | ChatInputCommandInteraction
+  | ButtonInteraction
+  | MessageContextMenuCommandInteraction;
 export type ReplyBody = Pick<InteractionEditReplyOptions, "content" | "embeds" | "files" | "components">;
 
 /** Replies never ping anyone, whatever a member typed into a song title. */
@@ -118,5 +122,6 @@ export async function showError(interaction: Replyable, ctx: CommandContext, err
 }
 
 function describe(interaction: Replyable): string {
-  return interaction.isChatInputCommand() ? `/${interaction.commandName}` : `button ${interaction.customId}`;
+  if (interaction.isButton()) return `button ${interaction.customId}`;
+  return interaction.isChatInputCommand() ? `/${interaction.commandName}` : `menu ${interaction.commandName}`;
 }

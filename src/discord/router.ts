@@ -1,6 +1,13 @@
 import type { Interaction } from "discord.js";
 import type { Command, CommandContext } from "./command.js";
-import { replyPrivately, showError } from "./respond.js";
+import { type Replyable, replyPrivately, showError } from "./respond.js";
+
+/** The interactions a member sees an answer to (autocomplete only gets choices). */
+function isReplyable(interaction: Interaction): interaction is Interaction & Replyable {
+  return (
+    interaction.isChatInputCommand() || interaction.isButton() || interaction.isMessageContextMenuCommand()
+  );
+}
 
 export interface Router {
   handle(interaction: Interaction): Promise<void>;
@@ -29,21 +36,22 @@ export function createRouter(commands: readonly Command[], ctx: CommandContext):
       else await command.autocomplete(interaction, ctx);
       return;
     }
-    if (!interaction.isChatInputCommand() && !interaction.isButton()) return;
+    if (!isReplyable(interaction)) return;
     if (closed) {
       await replyPrivately(interaction, "I'm restarting — try again in a moment.");
       return;
     }
-    if (interaction.isChatInputCommand()) {
+    if (interaction.isChatInputCommand() || interaction.isMessageContextMenuCommand()) {
       const command = findCommand(interaction.commandName);
-      if (!command) {
+      if (interaction.isChatInputCommand() && command?.execute) await command.execute(interaction, ctx);
+      else if (interaction.isMessageContextMenuCommand() && command?.onMessage)
+        await command.onMessage(interaction, ctx);
+      else {
         await replyPrivately(
           interaction,
           "I don't know that command any more — it may have just been removed.",
         );
-        return;
       }
-      await command.execute(interaction, ctx);
       return;
     }
     const separator = interaction.customId.indexOf(":");
@@ -58,7 +66,7 @@ export function createRouter(commands: readonly Command[], ctx: CommandContext):
 
   async function handle(interaction: Interaction): Promise<void> {
     const work = dispatch(interaction).catch(async (error: unknown) => {
-      if (!interaction.isChatInputCommand() && !interaction.isButton()) {
+      if (!isReplyable(interaction)) {
         ctx.logger.warn({ err: error, interaction: interaction.id }, "autocomplete failed");
         return;
       }

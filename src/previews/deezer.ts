@@ -15,6 +15,13 @@ export interface DeezerTrack {
   /** Signed MP3 URL that expires; empty string when Deezer has no preview. */
   preview: string;
   artist: { name: string };
+  /** Page on deezer.com. */
+  link?: string;
+  /** Only on `/track/{id}` replies, not in search results. */
+  isrc?: string;
+  album?: { title: string; cover?: string };
+  /** Every credited artist (main first); only on `/track/{id}` replies. */
+  contributors?: string[];
 }
 
 export interface DeezerOptions {
@@ -64,7 +71,7 @@ export function createDeezer(options: DeezerOptions = {}) {
     );
   }
 
-  return {
+  const api = {
     async byIsrc(isrc: string): Promise<DeezerTrack | undefined> {
       return asTrack(await call(`/track/isrc:${encodeURIComponent(isrc)}`));
     },
@@ -72,23 +79,46 @@ export function createDeezer(options: DeezerOptions = {}) {
       return asTrack(await call(`/track/${id}`));
     },
     async search(artist: string, title: string): Promise<DeezerTrack[]> {
-      const query = `artist:"${unquote(artist)}" track:"${unquote(title)}"`;
-      const reply = (await call(`/search?q=${encodeURIComponent(query)}`)) as { data?: unknown } | undefined;
-      return Array.isArray(reply?.data) ? reply.data.flatMap((item) => asTrack(item) ?? []) : [];
+      const fields = [artist && `artist:"${unquote(artist)}"`, title && `track:"${unquote(title)}"`];
+      return searchFor(fields.filter(Boolean).join(" "));
     },
+    /** Deezer's forgiving free-text search, for what a member types in any order. */
+    searchText: searchFor,
   };
+
+  return api;
+
+  async function searchFor(query: string): Promise<DeezerTrack[]> {
+    const reply = (await call(`/search?q=${encodeURIComponent(query)}`)) as { data?: unknown } | undefined;
+    return Array.isArray(reply?.data) ? reply.data.flatMap((item) => asTrack(item) ?? []) : [];
+  }
 }
 
 export type DeezerApi = ReturnType<typeof createDeezer>;
 
+const text = (value: unknown): string | undefined =>
+  typeof value === "string" && value !== "" ? value : undefined;
+
+/** Deezer's JSON as a DeezerTrack, reading only the fields genrebot uses and checking each. */
 function asTrack(value: unknown): DeezerTrack | undefined {
-  const track = value as Partial<DeezerTrack> | undefined;
+  const track = value as Record<string, unknown> | undefined;
   if (typeof track?.id !== "number" || typeof track.title !== "string") return undefined;
+  const artist = track.artist as Record<string, unknown> | undefined;
+  const album = track.album as Record<string, unknown> | undefined;
+  const contributors = Array.isArray(track.contributors)
+    ? track.contributors.flatMap((c) => text((c as Record<string, unknown> | null)?.name) ?? [])
+    : [];
+  const albumTitle = text(album?.title);
+  const cover = text(album?.cover_medium) ?? text(album?.cover);
   return {
     id: track.id,
     title: track.title,
     duration: typeof track.duration === "number" ? track.duration : 0,
-    preview: typeof track.preview === "string" ? track.preview : "",
-    artist: { name: typeof track.artist?.name === "string" ? track.artist.name : "" },
+    preview: text(track.preview) ?? "",
+    artist: { name: text(artist?.name) ?? "" },
+    ...(text(track.link) ? { link: text(track.link) } : {}),
+    ...(text(track.isrc) ? { isrc: text(track.isrc) } : {}),
+    ...(albumTitle ? { album: { title: albumTitle, ...(cover ? { cover } : {}) } } : {}),
+    ...(contributors.length > 0 ? { contributors } : {}),
   };
 }

@@ -77,6 +77,8 @@ export function createPreviewResolver(options: PreviewResolverOptions = {}): Pre
     const artist = track.artists[0] ?? "";
     const title = searchableTitle(track.title);
     return [
+      // A track found on Deezer itself: its own preview, no matching needed.
+      async () => (track.deezerId ? fromDeezerTrack(await deezer.byId(track.deezerId)) : undefined),
       async () =>
         track.previewUrl
           ? download(track.previewUrl, "spotify", { source: "spotify", url: track.previewUrl })

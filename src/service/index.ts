@@ -1,6 +1,6 @@
 /** The one service every command and CLI path uses: find a track, hear it, remember it. */
 
-export { openServices } from "./open.js";
+export { describeSources, openServices } from "./open.js";
 export {
   type AnalyzedTrack,
   checkTrackQuery,

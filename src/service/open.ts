@@ -3,22 +3,27 @@ import { type Catalog, openCatalog } from "../catalog/index.js";
 import { type AnalyzerPool, createAnalyzerPool } from "../classifier/index.js";
 import type { Config } from "../config.js";
 import { type Logger, log } from "../log.js";
-import { createPreviewResolver } from "../previews/index.js";
-import { createSpotify, type SpotifyClient } from "../spotify/index.js";
+import { createDeezerFinder, createPreviewResolver } from "../previews/index.js";
+import { createSpotify, type TrackFinder } from "../spotify/index.js";
 import { type Caches, openCaches } from "./caches.js";
 import { createTrackService, type TrackService } from "./track-service.js";
 
 export interface Services {
   service: TrackService;
-  /** Present when Spotify credentials were required and given (autocomplete uses it directly). */
-  spotify?: SpotifyClient;
+  /** Where tracks are searched (Spotify with credentials, else Deezer); autocomplete uses it directly. */
+  finder?: TrackFinder;
+  /** What the bot looks tracks up and takes audio from, in order, for the start-up message. */
+  sources: { search: string | undefined; audio: string[] };
   /** Stops the analyzer workers and closes the store and the caches on it. */
   close(): Promise<void>;
 }
 
 export interface OpenOptions {
-  /** Whether this entry point looks tracks up on Spotify (the bot, `classify --spotify`, `index <link>`). */
-  needsSpotify: boolean;
+  /**
+   * Whether this entry point looks tracks up by name or link (the bot, `classify --spotify`,
+   * `index <link>`): on Spotify when the config has credentials, else on Deezer.
+   */
+  lookups: boolean;
   logger?: Logger;
   /** Routes preview downloads; tests point it at the loopback fakes. Default: undici's global dispatcher. */
   dispatcher?: Dispatcher;
@@ -42,12 +47,20 @@ export async function openServices(config: Config, options: OpenOptions): Promis
       modelVersion,
       logger: logger.child({ module: "catalog" }),
     });
-    caches = options.needsSpotify ? await openCaches(config.storeUrl) : undefined;
-    const spotify = caches
-      ? createSpotify({
-          ...config.spotify,
+    caches = options.lookups ? await openCaches(config.storeUrl) : undefined;
+    const spotify =
+      caches && config.spotify
+        ? createSpotify({
+            ...config.spotify,
+            cache: caches.suggestions,
+            logger: logger.child({ module: "spotify" }),
+          })
+        : undefined;
+    const deezer = caches
+      ? createDeezerFinder({
           cache: caches.suggestions,
-          logger: logger.child({ module: "spotify" }),
+          http: { dispatcher: options.dispatcher },
+          logger: logger.child({ module: "deezer" }),
         })
       : undefined;
     const previews = caches
@@ -57,11 +70,23 @@ export async function openServices(config: Config, options: OpenOptions): Promis
           logger: logger.child({ module: "previews" }),
         })
       : undefined;
-    const service = createTrackService({ spotify, previews, analyzer, catalog, modelVersion, logger });
+    const service = createTrackService({
+      spotify,
+      deezer,
+      previews,
+      analyzer,
+      catalog,
+      modelVersion,
+      logger,
+    });
     const opened = { catalog, caches };
     return {
       service,
-      spotify,
+      finder: spotify ?? deezer,
+      sources: {
+        search: (spotify ?? deezer)?.name,
+        audio: previews ? [...(spotify ? ["Spotify"] : []), "Deezer", "iTunes"] : [],
+      },
       async close() {
         await Promise.allSettled([analyzer.close(), opened.catalog.close(), opened.caches?.close()]);
       },
@@ -70,4 +95,13 @@ export async function openServices(config: Config, options: OpenOptions): Promis
     await Promise.allSettled([analyzer.close(), catalog?.close(), caches?.close()]);
     throw error;
   }
+}
+
+/** The start-up line naming where tracks are looked up and where their audio comes from. */
+export function describeSources(sources: Services["sources"]): string {
+  const search =
+    sources.search === "Spotify"
+      ? "Spotify"
+      : `${sources.search ?? "nothing"} (no Spotify credentials: Spotify links are answered with a note)`;
+  return `Search and metadata: ${search}. Preview audio: ${sources.audio.join(", then ") || "none"}.`;
 }

@@ -7,7 +7,8 @@ import type { Analysis, AnalyzerPool } from "../classifier/index.js";
 import { UserFacingError, userMessage } from "../errors.js";
 import { type Logger, log as rootLog } from "../log.js";
 import type { PreviewResolver } from "../previews/index.js";
-import type { SpotifyClient, Track } from "../spotify/index.js";
+import { deezerIdOf, NO_SPOTIFY_ACCESS, parseDeezerLink } from "../previews/index.js";
+import type { Track, TrackFinder } from "../spotify/index.js";
 import { parseSpotifyLink } from "../spotify/index.js";
 
 export interface AnalyzedTrack {
@@ -46,20 +47,35 @@ export interface TrackQuery {
 
 export interface TrackService {
   readonly modelVersion: string;
-  /** Finds one Spotify track from what a member typed: a link, or artist + song. */
+  /** Where search and metadata come from ("Spotify" or "Deezer"); undefined when lookups are off. */
+  readonly searchSource: string | undefined;
+  /** Finds one track from what a member typed: a Spotify or Deezer link, or artist + song. */
   find(query: TrackQuery): Promise<Track>;
-  /** Spotify track → preview → analysis (worker pool) → catalog. */
-  analyzeTrack(track: Track): Promise<AnalyzedTrack>;
+  /** The track behind a catalog id (a Spotify id or `deezer:<n>`), looked up again. */
+  findById(id: string): Promise<Track>;
+  /** Track → preview → analysis (worker pool) → catalog. */
+  /** `server`: the Discord guild the request came from; the track joins that server's catalog. */
+  analyzeTrack(track: Track, server?: string): Promise<AnalyzedTrack>;
   /** An uploaded or local audio file → analysis → catalog, keyed by a hash of its bytes. */
-  analyzeFile(bytes: Uint8Array, fileName: string): Promise<AnalyzedTrack>;
+  analyzeFile(bytes: Uint8Array, fileName: string, server?: string): Promise<AnalyzedTrack>;
+  /** Notes that `server` heard an indexed track (answered without analysing it again). */
+  hearIn(record: TrackRecord, server: string | undefined): Promise<void>;
+  /** The server forgets one track (the record is deleted once no server has it); see Catalog.forget. */
+  forget(id: string, server: string): Promise<"not-heard" | "forgotten" | "deleted">;
+  /** The server forgets every track it heard; returns how many. */
+  forgetServer(server: string): Promise<number>;
   /** The catalog's record of a track analysed by the current model, so /similar need not hear it again. */
   lookup(id: string): Promise<TrackRecord | undefined>;
-  similar(record: TrackRecord, options: { k: number; sameGenre?: boolean }): Neighbour[];
-  catalogSize(): number;
+  /** `server`: only tracks that server heard; the whole catalog when absent. */
+  similar(record: TrackRecord, options: { k: number; sameGenre?: boolean; server?: string }): Neighbour[];
+  catalogSize(server?: string): number;
+  /** The catalog itself, for read-only statistics. */
+  readonly catalog: Catalog;
   indexCollection(
     link: string,
     onProgress?: (progress: IndexProgress) => void,
     signal?: AbortSignal,
+    server?: string,
   ): Promise<IndexProgress>;
   indexFiles(
     paths: string[],
@@ -69,7 +85,10 @@ export interface TrackService {
 }
 
 export interface TrackServiceDeps {
-  spotify?: SpotifyClient;
+  /** Search and metadata when the bot has Spotify credentials: then always the first source. */
+  spotify?: TrackFinder;
+  /** Deezer's keyless API: search when there is no Spotify, and Deezer links either way. */
+  deezer?: TrackFinder;
   previews?: PreviewResolver;
   analyzer: AnalyzerPool;
   catalog: Catalog;
@@ -81,7 +100,7 @@ export interface TrackServiceDeps {
 
 type Source = Pick<
   TrackRecord,
-  "id" | "isrc" | "title" | "artists" | "album" | "artworkUrl" | "spotifyUrl" | "previewSource"
+  "id" | "isrc" | "title" | "artists" | "album" | "artworkUrl" | "spotifyUrl" | "deezerUrl" | "previewSource"
 >;
 
 function toRecord(source: Source, analysis: Analysis): TrackRecord {
@@ -116,7 +135,10 @@ export function checkTrackQuery(query: TrackQuery): void {
     return;
   }
   if (!query.artist?.trim() && !query.song?.trim()) {
-    throw new UserFacingError("empty-query", "Tell me an artist and a song, or paste a Spotify link.");
+    throw new UserFacingError(
+      "empty-query",
+      "Tell me an artist and a song, or paste a Spotify or Deezer link.",
+    );
   }
 }
 
@@ -124,9 +146,17 @@ export function createTrackService(deps: TrackServiceDeps): TrackService {
   const logger = deps.logger ?? rootLog.child({ module: "service" });
   const { catalog, analyzer } = deps;
 
-  function spotify(): SpotifyClient {
-    if (!deps.spotify) throw new UserFacingError("spotify-off", "Spotify lookups are not configured here.");
-    return deps.spotify;
+  function finder(): TrackFinder {
+    const found = deps.spotify ?? deps.deezer;
+    if (!found) throw new UserFacingError("lookups-off", "Track lookups are not configured here.");
+    return found;
+  }
+
+  /** A pasted link: Spotify links need Spotify access, Deezer links are answered by Deezer. */
+  async function findLink(link: string): Promise<Track> {
+    if (parseSpotifyLink(link) && !deps.spotify) throw new UserFacingError("no-spotify", NO_SPOTIFY_ACCESS);
+    if (deps.deezer && parseDeezerLink(link) !== undefined) return deps.deezer.track(link);
+    return finder().track(link);
   }
 
   async function lookup(id: string): Promise<TrackRecord | undefined> {
@@ -139,9 +169,9 @@ export function createTrackService(deps: TrackServiceDeps): TrackService {
   }
 
   /** Saves the record; a store outage downgrades to "shown but not remembered" rather than failing the reply. */
-  async function remember(record: TrackRecord): Promise<boolean> {
+  async function remember(record: TrackRecord, server: string | undefined): Promise<boolean> {
     try {
-      await catalog.put(record);
+      await catalog.put(record, { heardIn: server });
       return true;
     } catch (error) {
       if (!(error instanceof StoreUnavailableError)) throw error;
@@ -151,7 +181,7 @@ export function createTrackService(deps: TrackServiceDeps): TrackService {
   }
 
   /** `reused`: whether the catalog already held this track (callers that looked pass what they saw). */
-  async function hearTrack(track: Track, reused: boolean): Promise<AnalyzedTrack> {
+  async function hearTrack(track: Track, reused: boolean, server?: string): Promise<AnalyzedTrack> {
     if (!deps.previews)
       throw new UserFacingError("previews-off", "Preview downloads are not configured here.");
     const preview = await deps.previews.resolve(track);
@@ -165,11 +195,12 @@ export function createTrackService(deps: TrackServiceDeps): TrackService {
         album: track.album,
         artworkUrl: track.artworkUrl,
         spotifyUrl: track.spotifyUrl,
+        deezerUrl: track.deezerUrl,
         previewSource: preview.source,
       },
       analysis,
     );
-    return { record, analysis, track, saved: await remember(record), reused };
+    return { record, analysis, track, saved: await remember(record, server), reused };
   }
 
   async function hearFile(
@@ -177,20 +208,21 @@ export function createTrackService(deps: TrackServiceDeps): TrackService {
     fileName: string,
     id: string,
     reused: boolean,
+    server?: string,
   ): Promise<AnalyzedTrack> {
     const analysis = await analyzer.analyze(bytes);
     const title = path.basename(fileName, path.extname(fileName)) || fileName;
     const record = toRecord({ id, title, artists: [], previewSource: "upload" }, analysis);
-    return { record, analysis, saved: await remember(record), reused };
+    return { record, analysis, saved: await remember(record, server), reused };
   }
 
-  async function analyzeTrack(track: Track): Promise<AnalyzedTrack> {
-    return hearTrack(track, await isIndexed(track.id));
+  async function analyzeTrack(track: Track, server?: string): Promise<AnalyzedTrack> {
+    return hearTrack(track, await isIndexed(track.id), server);
   }
 
-  async function analyzeFile(bytes: Uint8Array, fileName: string): Promise<AnalyzedTrack> {
+  async function analyzeFile(bytes: Uint8Array, fileName: string, server?: string): Promise<AnalyzedTrack> {
     const id = fileTrackId(bytes);
-    return hearFile(bytes, fileName, id, await isIndexed(id));
+    return hearFile(bytes, fileName, id, await isIndexed(id), server);
   }
 
   /**
@@ -204,6 +236,7 @@ export function createTrackService(deps: TrackServiceDeps): TrackService {
     prepare: (item: T) => Promise<{ id: string; run: () => Promise<AnalyzedTrack> }>,
     onProgress?: (progress: IndexProgress) => void,
     signal?: AbortSignal,
+    server?: string,
   ): Promise<IndexProgress> {
     const progress: IndexProgress = {
       done: 0,
@@ -219,7 +252,11 @@ export function createTrackService(deps: TrackServiceDeps): TrackService {
       let failure: IndexProgress["failure"];
       try {
         const { id, run } = await prepare(item);
-        if (await isIndexed(id)) progress.skipped++;
+        if (await isIndexed(id)) {
+          // Already analysed (perhaps for another server): this server has now heard it too.
+          if (server !== undefined) await catalog.hear(id, server);
+          progress.skipped++;
+        }
         // Indexed only once the store confirmed the write; otherwise a re-run picks it up.
         else if ((await run()).saved) progress.indexed++;
         else progress.notSaved++;
@@ -247,40 +284,70 @@ export function createTrackService(deps: TrackServiceDeps): TrackService {
 
   return {
     modelVersion: deps.modelVersion,
+    searchSource: (deps.spotify ?? deps.deezer)?.name,
 
     async find(query) {
       checkTrackQuery(query);
-      if (query.link?.trim()) return spotify().track(query.link.trim());
+      const link = query.link?.trim();
+      if (link) return findLink(link);
       const artist = query.artist?.trim() ?? "";
       const song = query.song?.trim() ?? "";
-      const [best] = await spotify().search(artist, song);
+      const [best] = await finder().search(artist, song);
       if (!best) {
-        throw new UserFacingError("not-found", `I couldn't find “${song || artist}” on Spotify.`);
+        throw new UserFacingError("not-found", `I couldn't find “${song || artist}” on ${finder().name}.`);
       }
       return best;
+    },
+
+    async findById(id) {
+      if (id.startsWith("file:")) {
+        throw new UserFacingError(
+          "not-indexed",
+          "That upload isn't in the catalog any more — send it again.",
+        );
+      }
+      const deezerId = deezerIdOf(id);
+      return findLink(
+        deezerId === undefined ? `spotify:track:${id}` : `https://www.deezer.com/track/${deezerId}`,
+      );
     },
 
     analyzeTrack,
     analyzeFile,
     lookup,
 
+    async hearIn(record, server) {
+      if (server === undefined) return;
+      try {
+        await catalog.hear(record.id, server);
+      } catch (error) {
+        if (!(error instanceof StoreUnavailableError)) throw error;
+        logger.warn({ id: record.id }, "store unavailable: server not recorded");
+      }
+    },
+
+    forget: (id, server) => catalog.forget(id, server),
+    forgetServer: (server) => catalog.forgetServer(server),
+
     similar(record, options) {
       return catalog.similar(record, options);
     },
 
-    catalogSize() {
-      return catalog.size();
+    catalogSize(server) {
+      return catalog.size(server);
     },
+    catalog,
 
-    async indexCollection(link, onProgress, signal) {
-      const { tracks } = await spotify().collection(link);
+    async indexCollection(link, onProgress, signal, server) {
+      const { tracks } = await finder().collection(link);
       return bulk(
         tracks,
         (track) => `${track.artists.join(", ")} — ${track.title}`,
         // bulk() has just seen that the track is not indexed: no second look-up.
-        async (track) => ({ id: track.id, run: () => hearTrack(track, false) }),
+        async (track) => ({ id: track.id, run: () => hearTrack(track, false, server) }),
         onProgress,
         signal,
+        server,
       );
     },
 

@@ -51,7 +51,13 @@ export interface CollectionProgress {
   total: number;
 }
 
-export interface SpotifyClient {
+/**
+ * Where tracks are looked up by name or link: Spotify when the bot has credentials, else Deezer's
+ * public API (src/previews). Both answer the same questions the same way.
+ */
+export interface TrackFinder {
+  /** "Spotify" or "Deezer": named in replies ("I couldn't find … on Deezer") and at start-up. */
+  readonly name: string;
   /** Tracks for an artist and song (or a link in either field), best match first. Throws "not-found". */
   search(artist: string, song: string): Promise<Track[]>;
   /** One track by Spotify id, link or URI. */
@@ -64,6 +70,8 @@ export interface SpotifyClient {
     onPage?: (page: Track[], progress: CollectionProgress) => void,
   ): Promise<Collection>;
 }
+
+export type SpotifyClient = TrackFinder;
 
 /** Spotify's current maximum for search. */
 const SEARCH_LIMIT = 10;
@@ -244,6 +252,8 @@ export function createSpotify(options: SpotifyOptions): SpotifyClient {
   }
 
   return {
+    name: "Spotify",
+
     async search(artist, song) {
       const link = [song, artist].find(looksLikeLink);
       if (link) return [await track(link)];

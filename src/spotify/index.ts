@@ -5,7 +5,8 @@ export {
   createSpotify,
   type SpotifyClient,
   type SpotifyOptions,
+  type TrackFinder,
 } from "./client.js";
-export { parseSpotifyLink, type SpotifyLink, type SpotifyLinkKind } from "./links.js";
+export { looksLikeLink, parseSpotifyLink, type SpotifyLink, type SpotifyLinkKind } from "./links.js";
 export { isSameRecording, searchableTitle, unquote } from "./match.js";
 export type { Preview, PreviewSource, Track } from "./types.js";

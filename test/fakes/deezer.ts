@@ -62,10 +62,19 @@ function previewUrl(track: FakeDeezerTrack): string {
   return `https://cdnt-preview.dzcdn.net/api/1/1/${hash[0]}/${hash[1]}/${hash}/${track.id}.mp3?hdnea=exp=${expiry}~acl=/api/1/1/*~hmac=${hash}`;
 }
 
-/** Deezer's field search, loosely: each `artist:"…"` / `track:"…"` must be contained. */
+/**
+ * Deezer's search, loosely: each `artist:"…"` / `track:"…"` must be contained; a free-text query
+ * (no fields) matches when every word is in the title or the artist.
+ */
 function matches(track: FakeDeezerTrack, query: string): boolean {
   const lower = (s: string) => s.toLowerCase();
-  return [...query.matchAll(/(\w+):"([^"]*)"/g)].every(([, field, value = ""]) => {
+  const fields = [...query.matchAll(/(\w+):"([^"]*)"/g)];
+  if (fields.length === 0) {
+    const haystack = lower(`${track.title} ${track.artist}`);
+    const words = lower(query).split(/\s+/).filter(Boolean);
+    return words.length > 0 && words.every((word) => haystack.includes(word));
+  }
+  return fields.every(([, field, value = ""]) => {
     if (field === "artist") return lower(track.artist).includes(lower(value.trim()));
     if (field === "track") return lower(track.title).includes(lower(value.trim()));
     return true;

@@ -13,11 +13,13 @@ for (const file of process.argv.slice(2)) {
   try {
     const analysis = await pool.analyze(new Uint8Array(readFileSync(file)));
     const ms = Math.round(performance.now() - started);
-    console.log(JSON.stringify({ file, ok: true, genre: analysis.genres[0]?.genre, ms }));
+    const rssMb = Math.round(process.memoryUsage.rss() / 2 ** 20);
+    console.log(JSON.stringify({ file, ok: true, genre: analysis.genres[0]?.genre, ms, rssMb }));
   } catch (error) {
     const ms = Math.round(performance.now() - started);
     const friendly = error instanceof UserFacingError;
-    console.log(JSON.stringify({ file, ok: false, friendly, message: (error as Error).message, ms }));
+    const rssMb = Math.round(process.memoryUsage.rss() / 2 ** 20);
+    console.log(JSON.stringify({ file, ok: false, friendly, message: (error as Error).message, ms, rssMb }));
   }
 }
 await pool.close();

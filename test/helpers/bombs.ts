@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, truncateSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { BitWriter, crc8, crc16, DATA_DIR } from "../audio-helpers.js";
 
@@ -163,4 +163,51 @@ function ascii(text: string): Uint8Array {
 
 function concat(parts: Uint8Array[]): Uint8Array {
   return Uint8Array.from(Buffer.concat(parts));
+}
+
+export interface BombFile {
+  /** The numbered item of issue 9 it reproduces. */
+  item: number;
+  name: string;
+  what: string;
+}
+
+/**
+ * Writes every memory bomb of issue 9 (items 1–5) into `dir`, for the tests and `npm run bench
+ * hostile`. The two huge files are sparse: a WAV header, then holes that cost no disk.
+ */
+export function writeBombs(dir: string): BombFile[] {
+  const flac = (o: ConstantFlacOptions) => constantFlac(o);
+  const files: Array<BombFile & { bytes?: Uint8Array; sparseBytes?: number }> = [
+    { item: 1, name: "ima-adpcm.wav", what: "GTZAN WAV re-tagged IMA ADPCM", bytes: adpcmTaggedWav(0x11) },
+    { item: 1, name: "ms-adpcm.wav", what: "GTZAN WAV re-tagged MS ADPCM", bytes: adpcmTaggedWav(2) },
+    { item: 2, name: "65535-channels.wav", what: "WAV claiming 65 535 channels", bytes: manyChannelWav() },
+    {
+      item: 3,
+      name: "384k-7.1.flac",
+      what: "FLAC 7.1 at 384 kHz, 5 min, 65 535-sample frames",
+      bytes: flac({ sampleRate: 384_000, channels: 8, blockSize: 65_535, frames: 1758, declareTotal: true }),
+    },
+    {
+      item: 3,
+      name: "four-hours.flac",
+      what: "FLAC stereo 44.1 kHz, 4 hours",
+      bytes: flac({ sampleRate: 44_100, channels: 2, blockSize: 4096, frames: 155_040, declareTotal: true }),
+    },
+    {
+      item: 3,
+      name: "undeclared.flac",
+      what: "FLAC stereo 48 kHz, 40 min, total not declared",
+      bytes: flac({ sampleRate: 48_000, channels: 2, blockSize: 65_535, frames: 1758, declareTotal: false }),
+    },
+    { item: 4, name: "late-index.m4a", what: "M4A, index after the audio, 3 hours", bytes: lateIndexM4a() },
+    { item: 5, name: "1.9GB.wav", what: "1.9 GB file", sparseBytes: 1.9e9 },
+    { item: 5, name: "3GB.wav", what: "3 GB file", sparseBytes: 3e9 },
+  ];
+  return files.map(({ bytes, sparseBytes, ...file }) => {
+    const target = path.join(dir, file.name);
+    writeFileSync(target, bytes ?? manyChannelWav().subarray(0, 44));
+    if (sparseBytes) truncateSync(target, sparseBytes);
+    return file;
+  });
 }

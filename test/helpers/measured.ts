@@ -12,6 +12,10 @@ export interface Measured {
   stderr: string;
   /** Peak RSS of the whole process in MB, as the process itself reported it at exit. */
   peakRssMb: number;
+  /** User + system CPU time of the process, as it reported it at exit (NaN if it was killed). */
+  cpuMs: number;
+  /** Wall time from spawn to exit. */
+  wallMs: number;
   /** Set when the guard below had to kill the child: the input was not contained. */
   killed?: string;
 }
@@ -26,6 +30,7 @@ const KILL_AFTER_MS = 120_000;
  */
 export function runMeasured(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Measured> {
   return new Promise((resolve) => {
+    const started = performance.now();
     const child = spawn(process.execPath, ["--import", REPORTER, ...args], {
       cwd: ROOT,
       env: { ...process.env, LOG_LEVEL: "warn", ...env },
@@ -53,12 +58,14 @@ export function runMeasured(args: string[], env: NodeJS.ProcessEnv = {}): Promis
     child.on("close", (code) => {
       clearInterval(watch);
       clearTimeout(deadline);
-      const reported = /peak-rss-mb (\d+)/.exec(stderr)?.[1];
+      const reported = /peak-rss-mb (\d+) cpu-ms (\d+)/.exec(stderr);
       resolve({
         code,
         stdout,
-        stderr: stderr.replace(/\n?peak-rss-mb \d+\n/, ""),
-        peakRssMb: reported ? Number(reported) : observedMb,
+        stderr: stderr.replace(/\n?peak-rss-mb \d+ cpu-ms \d+\n/, ""),
+        peakRssMb: reported ? Number(reported[1]) : observedMb,
+        cpuMs: reported ? Number(reported[2]) : Number.NaN,
+        wallMs: performance.now() - started,
         ...(killed ? { killed } : {}),
       });
     });

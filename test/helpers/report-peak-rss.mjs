@@ -1,5 +1,7 @@
 // Preloaded (`node --import`) into a measured child process: on exit, prints the process's peak
-// resident memory (all threads, workers included) for the parent to read.
+// resident memory (all threads, workers included) and CPU time for the parent to read.
 process.on("exit", () => {
-  process.stderr.write(`\npeak-rss-mb ${Math.round(process.resourceUsage().maxRSS / 1024)}\n`);
+  const usage = process.resourceUsage();
+  const cpuMs = Math.round((usage.userCPUTime + usage.systemCPUTime) / 1000);
+  process.stderr.write(`\npeak-rss-mb ${Math.round(usage.maxRSS / 1024)} cpu-ms ${cpuMs}\n`);
 });

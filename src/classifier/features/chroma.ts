@@ -1,3 +1,4 @@
+import { reserve, withWasm } from "../../audio/index.js";
 import { FLOAT32_TINY, N_BINS, N_FFT, SAMPLE_RATE } from "./stft.js";
 import { estimateTuning } from "./tuning.js";
 
@@ -44,58 +45,38 @@ function buildChromaFilterbank(tuning: number): Float32Array {
   return filterbank;
 }
 
+const CHROMA_WASM = new URL("./chroma.wasm", import.meta.url);
+
+interface ChromaModule {
+  memory: WebAssembly.Memory;
+  project(power: number, frames: number, bins: number, weights: number, out: number): void;
+}
+
 /**
  * librosa.feature.chroma_stft(y) (n_fft=2048, hop 512, tuning estimated from the power
  * spectrogram, each frame scaled to max 1 — norm=inf), frame-major: N_CHROMA values per frame.
- * The 12 sums are kept in locals, one pass over each frame's bins: no scatter through memory.
+ * The projection onto the filterbank runs in WebAssembly SIMD (chroma.wat), two pitch classes
+ * per vector, summing in the same order and precision as a plain loop.
  */
 export function chromagram(power: Float32Array, nFrames: number): Float64Array {
-  const w = buildChromaFilterbank(estimateTuning(power, nFrames));
-  const values = new Float64Array(nFrames * N_CHROMA);
-  for (let t = 0; t < nFrames; t++) {
-    const base = t * N_BINS;
-    let c0 = 0;
-    let c1 = 0;
-    let c2 = 0;
-    let c3 = 0;
-    let c4 = 0;
-    let c5 = 0;
-    let c6 = 0;
-    let c7 = 0;
-    let c8 = 0;
-    let c9 = 0;
-    let c10 = 0;
-    let c11 = 0;
-    for (let k = 0, j = 0; k < N_BINS; k++, j += N_CHROMA) {
-      const p = power[base + k] as number;
-      c0 += (w[j] as number) * p;
-      c1 += (w[j + 1] as number) * p;
-      c2 += (w[j + 2] as number) * p;
-      c3 += (w[j + 3] as number) * p;
-      c4 += (w[j + 4] as number) * p;
-      c5 += (w[j + 5] as number) * p;
-      c6 += (w[j + 6] as number) * p;
-      c7 += (w[j + 7] as number) * p;
-      c8 += (w[j + 8] as number) * p;
-      c9 += (w[j + 9] as number) * p;
-      c10 += (w[j + 10] as number) * p;
-      c11 += (w[j + 11] as number) * p;
+  const weights = Float64Array.from(buildChromaFilterbank(estimateTuning(power, nFrames)));
+  return withWasm(CHROMA_WASM, (instance: ChromaModule) => {
+    // The module's memory: power (float32), then weights and the output (float64, 16-byte aligned).
+    const powerAt = 0;
+    const weightsAt = Math.ceil((4 * nFrames * N_BINS) / 16) * 16;
+    const outAt = weightsAt + 8 * weights.length;
+    const buffer = reserve(instance.memory, outAt + 8 * nFrames * N_CHROMA);
+    new Float32Array(buffer, powerAt, nFrames * N_BINS).set(power.subarray(0, nFrames * N_BINS));
+    new Float64Array(buffer, weightsAt, weights.length).set(weights);
+    instance.project(powerAt, nFrames, N_BINS, weightsAt, outAt);
+    const values = new Float64Array(buffer, outAt, nFrames * N_CHROMA).slice();
+    for (let t = 0; t < nFrames; t++) {
+      const out = t * N_CHROMA;
+      let max = Number.NEGATIVE_INFINITY;
+      for (let c = 0; c < N_CHROMA; c++) max = Math.max(max, values[out + c] as number);
+      const scale = max < FLOAT32_TINY ? 1 : 1 / max;
+      for (let c = 0; c < N_CHROMA; c++) values[out + c] = (values[out + c] as number) * scale;
     }
-    const max = Math.max(c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11);
-    const scale = max < FLOAT32_TINY ? 1 : 1 / max;
-    const out = t * N_CHROMA;
-    values[out] = c0 * scale;
-    values[out + 1] = c1 * scale;
-    values[out + 2] = c2 * scale;
-    values[out + 3] = c3 * scale;
-    values[out + 4] = c4 * scale;
-    values[out + 5] = c5 * scale;
-    values[out + 6] = c6 * scale;
-    values[out + 7] = c7 * scale;
-    values[out + 8] = c8 * scale;
-    values[out + 9] = c9 * scale;
-    values[out + 10] = c10 * scale;
-    values[out + 11] = c11 * scale;
-  }
-  return values;
+    return values;
+  });
 }

@@ -1,5 +1,4 @@
-import { MODEL_SAMPLE_RATE } from "../../audio/index.js";
-import { realFft } from "./fft.js";
+import { MODEL_SAMPLE_RATE, realFft } from "../../audio/index.js";
 
 /** The rate every feature is defined at: librosa's default sr, and what decodeAudio delivers. */
 export const SAMPLE_RATE = MODEL_SAMPLE_RATE;
@@ -73,44 +72,30 @@ export function stft(samples: Float32Array, shape: FrameShape = FEATURE_FRAMES):
   const im = new Float32Array(nFrames * nBins);
   const fft = realFft(shape.nFft);
   const frames = [new Float64Array(shape.nFft), new Float64Array(shape.nFft)] as const;
-  // Frames go through the FFT two at a time; an all-zero frame (digital silence) is skipped and
-  // keeps its exact zero spectrum, as in librosa, instead of picking up its partner's rounding.
-  const pending: number[] = [];
-  for (let t = 0; t < nFrames; t++) {
-    const frame = frames[pending.length] as Float64Array;
-    if (!windowedFrame(samples, t, frame, shape)) continue;
-    pending.push(t);
-    if (pending.length === 2) {
-      fft.forwardPair(
-        frames[0],
-        frames[1],
-        re,
-        im,
-        (pending[0] as number) * nBins,
-        (pending[1] as number) * nBins,
-      );
-      pending.length = 0;
-    }
+  // Frames go through the FFT two at a time, one per SIMD lane (lanes never mix, so a silent
+  // frame keeps an exactly zero spectrum).
+  for (let t = 0; t < nFrames; t += 2) {
+    windowedFrame(samples, t, frames[0], shape);
+    const pair = t + 1 < nFrames;
+    if (pair) windowedFrame(samples, t + 1, frames[1], shape);
+    fft.forwardPair(frames[0], pair ? frames[1] : undefined, re, im, t * nBins, (t + 1) * nBins);
   }
-  if (pending.length === 1) fft.forward(frames[0], re, im, (pending[0] as number) * nBins);
   return { nFrames, nBins, re, im };
 }
 
-/** Frame t of the (padded) signal times the Hann window into `frame`; false if it is all zero. */
-function windowedFrame(samples: Float32Array, t: number, frame: Float64Array, shape: FrameShape): boolean {
+/** Frame t of the (padded) signal times the Hann window into `frame`. */
+function windowedFrame(samples: Float32Array, t: number, frame: Float64Array, shape: FrameShape): void {
   const { nFft, hop, frameLength, center } = shape;
   const window = hannWindow(frameLength);
   const start = t * hop - (center ? nFft / 2 : 0);
+  if (start >= 0 && start + frameLength <= samples.length && frameLength === nFft) {
+    for (let n = 0; n < nFft; n++) frame[n] = (window[n] as number) * (samples[start + n] as number);
+    return;
+  }
   const from = Math.max(0, -start);
   const to = Math.min(frameLength, samples.length - start);
   frame.fill(0);
-  let any = false;
-  for (let n = from; n < to; n++) {
-    const x = (window[n] as number) * (samples[start + n] as number);
-    if (x !== 0) any = true;
-    frame[n] = x;
-  }
-  return any;
+  for (let n = from; n < to; n++) frame[n] = (window[n] as number) * (samples[start + n] as number);
 }
 
 /** np.abs(D) rounded to float32, as librosa's magnitude spectrogram of a complex64 STFT. */
@@ -139,7 +124,7 @@ export function powerSpectrogram(magnitude: Float32Array): Float32Array {
  * real FFT of each masked frame, windowed overlap-add, division by the summed squared window
  * wherever it is not ~zero, then the centre padding trimmed off. The mask is applied two frames
  * at a time into a small buffer, so a masked copy of the whole STFT is never built, and each pair
- * goes through one complex inverse FFT.
+ * goes through one inverse FFT call (one frame per SIMD lane).
  */
 export function istft(spectrum: Stft, length: number, mask: Float32Array): Float64Array {
   const { nFrames, re, im } = spectrum;
@@ -157,8 +142,7 @@ export function istft(spectrum: Stft, length: number, mask: Float32Array): Float
       maskedRe[i] = (re[cell] as number) * m;
       maskedIm[i] = (im[cell] as number) * m;
     }
-    if (count === 2) fft.inversePair(maskedRe, maskedIm, 0, N_BINS, frames[0], frames[1]);
-    else fft.inverse(maskedRe, maskedIm, 0, frames[0]);
+    fft.inversePair(maskedRe, maskedIm, 0, N_BINS, frames[0], count === 2 ? frames[1] : undefined);
     for (let j = 0; j < count; j++) {
       const frame = frames[j] as Float64Array;
       const start = (t + j) * HOP_LENGTH;

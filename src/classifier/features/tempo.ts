@@ -1,4 +1,4 @@
-import { realFft } from "./fft.js";
+import { realFft } from "../../audio/index.js";
 import { N_MELS } from "./mel.js";
 import { HOP_LENGTH, hannWindow, N_FFT, SAMPLE_RATE } from "./stft.js";
 
@@ -59,28 +59,38 @@ export function estimateTempo(onset: Float32Array): number {
   }
   const window = hannWindow(AC_FRAMES);
   const fft = realFft(AC_FFT);
-  const frame = new Float64Array(AC_FFT);
-  const re = new Float64Array(AC_FFT / 2 + 1);
-  const im = new Float64Array(AC_FFT / 2 + 1);
-  const powerSpectrum = new Float64Array(AC_FFT);
-  const autocorrelation = new Float64Array(AC_FFT / 2 + 1);
+  const bins = AC_FFT / 2 + 1;
+  // Two frames per transform (one per SIMD lane of the FFT).
+  const frames = [new Float64Array(AC_FFT), new Float64Array(AC_FFT)] as const;
+  const powers = [new Float64Array(AC_FFT), new Float64Array(AC_FFT)] as const;
+  const re = new Float64Array(2 * bins);
+  const im = new Float64Array(2 * bins);
   const meanTempogram = new Float64Array(AC_FRAMES);
-  for (let t = 0; t < n; t++) {
-    for (let i = 0; i < AC_FRAMES; i++) frame[i] = (padded[t + i] as number) * (window[i] as number);
-    fft.forward(frame, re, im, 0);
-    for (let k = 0; k <= AC_FFT / 2; k++) {
-      const p = (re[k] as number) ** 2 + (im[k] as number) ** 2;
-      powerSpectrum[k] = p;
-      if (k > 0 && k < AC_FFT / 2) powerSpectrum[AC_FFT - k] = p;
+  for (let t = 0; t < n; t += 2) {
+    const count = Math.min(2, n - t);
+    for (let j = 0; j < count; j++) {
+      const frame = frames[j] as Float64Array;
+      for (let i = 0; i < AC_FRAMES; i++) frame[i] = (padded[t + j + i] as number) * (window[i] as number);
+    }
+    fft.forwardPair(frames[0], count === 2 ? frames[1] : undefined, re, im, 0, bins);
+    for (let j = 0; j < count; j++) {
+      const power = powers[j] as Float64Array;
+      for (let k = 0; k < bins; k++) {
+        const p = (re[j * bins + k] as number) ** 2 + (im[j * bins + k] as number) ** 2;
+        power[k] = p;
+        if (k > 0 && k < AC_FFT / 2) power[AC_FFT - k] = p;
+      }
     }
     // The power spectrum is real and even, so its forward transform is the (unscaled) autocorrelation.
-    fft.forward(powerSpectrum, autocorrelation, im, 0);
-    // util.normalize(norm=inf): lag 0 is the largest; an all-zero frame stays zero.
-    const peak = autocorrelation[0] as number;
-    if (!(peak > 0)) continue;
-    const scale = 1 / peak;
-    for (let lag = 0; lag < AC_FRAMES; lag++) {
-      meanTempogram[lag] = (meanTempogram[lag] as number) + (autocorrelation[lag] as number) * scale;
+    fft.forwardPair(powers[0], count === 2 ? powers[1] : undefined, re, im, 0, bins);
+    for (let j = 0; j < count; j++) {
+      // util.normalize(norm=inf): lag 0 is the largest; an all-zero frame stays zero.
+      const peak = re[j * bins] as number;
+      if (!(peak > 0)) continue;
+      const scale = 1 / peak;
+      for (let lag = 0; lag < AC_FRAMES; lag++) {
+        meanTempogram[lag] = (meanTempogram[lag] as number) + (re[j * bins + lag] as number) * scale;
+      }
     }
   }
   let bestLag = -1;

@@ -17,7 +17,10 @@ const BAR_GAP = 6;
 const TIMELINE_HEIGHT = 70;
 const FONT = `font-family="DejaVu Sans, sans-serif"`;
 
-export type ChartInput = Pick<Analysis, "genres" | "timeline" | "durationSeconds">;
+export type ChartInput = Pick<Analysis, "genres" | "timeline" | "durationSeconds"> & {
+  /** Headings and the time axis' two ends; default: a clip's ("Genre probabilities", "0 s" … "30 s"). */
+  labels?: { bars: string; timeline: string; start: string; end: string };
+};
 
 export function genreChartSvg(input: ChartInput): string {
   const barsTop = PAD + 20;
@@ -27,11 +30,14 @@ export function genreChartSvg(input: ChartInput): string {
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}">`,
     `<rect width="${WIDTH}" height="${height}" fill="#ffffff"/>`,
-    heading(PAD, PAD + 12, "Genre probabilities"),
+    heading(PAD, PAD + 12, input.labels?.bars ?? "Genre probabilities"),
     ...bars(input.genres, barsTop),
   ];
   if (input.timeline.length > 0) {
-    parts.push(heading(PAD, timelineTop - 12, "Over the clip"), ...timeline(input, timelineTop));
+    parts.push(
+      heading(PAD, timelineTop - 12, input.labels?.timeline ?? "Over the clip"),
+      ...timeline(input, timelineTop),
+    );
   }
   parts.push("</svg>");
   return parts.join("\n");
@@ -86,8 +92,8 @@ function timeline(input: ChartInput, top: number): string[] {
   });
   const axisY = top + TIMELINE_HEIGHT + 16;
   parts.push(
-    `<text x="${left}" y="${axisY}" ${FONT} font-size="12" fill="#555">0 s</text>`,
-    `<text x="${left + width}" y="${axisY}" ${FONT} font-size="12" fill="#555" text-anchor="end">${Math.round(total)} s</text>`,
+    `<text x="${left}" y="${axisY}" ${FONT} font-size="12" fill="#555">${escapeXml(input.labels?.start ?? "0 s")}</text>`,
+    `<text x="${left + width}" y="${axisY}" ${FONT} font-size="12" fill="#555" text-anchor="end">${escapeXml(input.labels?.end ?? `${Math.round(total)} s`)}</text>`,
   );
   return parts;
 }

@@ -22,43 +22,79 @@ export interface ClipOutputs {
   dense: number[];
   bnDense: number[];
   tags: number[];
+  /** MSD_musicnn `dense`, standard deviation and maximum over the patches. */
+  denseStd: number[];
+  denseMax: number[];
   /** YAMNet, mean over the clip's 0.96 s patches. */
   yamnet: number[];
   scores: number[];
+  /** YAMNet's embedding, standard deviation and maximum over the patches. */
+  yamnetStd: number[];
+  yamnetMax: number[];
 }
 
-function mean(rows: Float32Array[]): number[] {
-  const sum = new Float64Array((rows[0] as Float32Array).length);
-  for (const row of rows)
-    for (let i = 0; i < row.length; i++) sum[i] = (sum[i] as number) + (row[i] as number);
-  return Array.from(sum, (v) => Math.fround(v / rows.length));
+/** Mean, (population) standard deviation and maximum of each column over `rows`, in float32. */
+function columnStats(rows: Float32Array[]): { mean: number[]; std: number[]; max: number[] } {
+  const width = (rows[0] as Float32Array).length;
+  const sum = new Float64Array(width);
+  const squares = new Float64Array(width);
+  const max = new Float64Array(width).fill(Number.NEGATIVE_INFINITY);
+  for (const row of rows) {
+    for (let i = 0; i < width; i++) {
+      const v = row[i] as number;
+      sum[i] = (sum[i] as number) + v;
+      squares[i] = (squares[i] as number) + v * v;
+      max[i] = Math.max(max[i] as number, v);
+    }
+  }
+  const n = rows.length;
+  return {
+    mean: Array.from(sum, (s) => Math.fround(s / n)),
+    std: Array.from(sum, (s, i) =>
+      Math.fround(Math.sqrt(Math.max(0, (squares[i] as number) / n - (s / n) ** 2))),
+    ),
+    max: Array.from(max, Math.fround),
+  };
 }
+
+const mean = (rows: Float32Array[]) => columnStats(rows).mean;
 
 export async function clipOutputs(bytes: Uint8Array): Promise<Omit<ClipOutputs, "genre" | "id">> {
   const samples = atRate(await decodeMono(bytes), NETWORK_SAMPLE_RATE).samples;
   const musicnn = await runMusicnn(musicnnPatches(samples));
   const yamnet = await runYamnet(yamnetPatches(samples));
+  const dense = columnStats(musicnn.map((p) => p.dense));
+  const embedding = columnStats(yamnet.map((p) => p.embedding));
   return {
-    dense: mean(musicnn.map((p) => p.dense)),
+    dense: dense.mean,
     bnDense: mean(musicnn.map((p) => p.bnDense)),
     tags: mean(musicnn.map((p) => p.tags)),
-    yamnet: mean(yamnet.map((p) => p.embedding)),
+    denseStd: dense.std,
+    denseMax: dense.max,
+    yamnet: embedding.mean,
     scores: mean(yamnet.map((p) => p.scores)),
+    yamnetStd: embedding.std,
+    yamnetMax: embedding.max,
   };
 }
 
+/** The dumped clips, one per genre and id (a clip dumped twice, e.g. by two overlapping runs, counts once). */
 export async function readDump(file = DUMP_FILE): Promise<ClipOutputs[]> {
   const text = await readFile(file, "utf8").catch(() => "");
-  return text
-    .split("\n")
-    .filter((line) => line !== "")
-    .map((line) => JSON.parse(line) as ClipOutputs);
+  const clips = new Map<string, ClipOutputs>();
+  for (const line of text.split("\n")) {
+    if (line === "") continue;
+    const clip = JSON.parse(line) as ClipOutputs;
+    clips.set(`${clip.genre}/${clip.id}`, clip);
+  }
+  return [...clips.values()];
 }
 
-async function main(): Promise<void> {
+/** Dumps the genres named on the command line (default: all), so two processes can share the work. */
+async function main(genres: readonly string[]): Promise<void> {
   await mkdir(path.dirname(DUMP_FILE), { recursive: true });
   const done = new Set((await readDump()).map((c) => `${c.genre}/${c.id}`));
-  for (const genre of EMOTIFY_GENRES) {
+  for (const genre of genres) {
     for (let id = 1; id <= EMOTIFY_IDS; id++) {
       if (done.has(`${genre}/${id}`)) continue;
       const bytes = new Uint8Array(await readFile(path.join(SHARED_DATA_DIR, "emotify", genre, `${id}.mp3`)));
@@ -70,4 +106,10 @@ async function main(): Promise<void> {
   process.stdout.write(`\n${DUMP_FILE}\n`);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await main();
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const asked = process.argv.slice(2);
+  const unknown = asked.filter((g) => !(EMOTIFY_GENRES as readonly string[]).includes(g));
+  if (unknown.length > 0)
+    throw new Error(`Unknown genre ${unknown.join(", ")}: choose from ${EMOTIFY_GENRES.join(", ")}`);
+  await main(asked.length > 0 ? asked : EMOTIFY_GENRES);
+}

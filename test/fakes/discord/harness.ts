@@ -8,7 +8,7 @@ import type { BotLimits } from "../../../src/discord/command.js";
 import { type Registration, registerCommands } from "../../../src/discord/register-commands.js";
 import { createLogger, type Logger } from "../../../src/log.js";
 import type { TrackService } from "../../../src/service/index.js";
-import { openServices } from "../../../src/service/open.js";
+import { describeSources, openServices } from "../../../src/service/open.js";
 import { emotifyClip, type FakeInternet, type FakeSong, fakeSpotifyId, startFakeInternet } from "../index.js";
 import { FakeDiscord } from "./index.js";
 
@@ -83,7 +83,11 @@ export async function startBotHarness(options: {
   poolSize?: number;
   /** Default: a fresh SQLite file in a temp dir. */
   storeUrl?: string;
-}): Promise<BotHarness> {
+  /** false: no Spotify credentials, as `npm start` with a Discord-only .env (Deezer answers searches). */
+  spotify?: boolean;
+  /** PRESENCE_INTENT=true: the bot asks for Guild Presences (`/genre` with no arguments). */
+  presenceIntent?: boolean;
+}): Promise<BotHarness & { sources: string }> {
   const logger = createLogger(process.env.TEST_LOG_LEVEL ?? "silent");
   const dir = mkdtempSync(path.join(tmpdir(), "genrebot-e2e-"));
   const internet = await startFakeInternet({
@@ -101,16 +105,21 @@ export async function startBotHarness(options: {
       DISCORD_TOKEN: fake.token,
       DISCORD_CLIENT_ID: fake.applicationId,
       DISCORD_GUILD_ID: fake.guild.id,
-      SPOTIFY_CLIENT_ID: internet.credentials.clientId,
-      SPOTIFY_CLIENT_SECRET: internet.credentials.clientSecret,
+      ...(options.spotify === false
+        ? {}
+        : {
+            SPOTIFY_CLIENT_ID: internet.credentials.clientId,
+            SPOTIFY_CLIENT_SECRET: internet.credentials.clientSecret,
+          }),
+      PRESENCE_INTENT: options.presenceIntent ? "true" : undefined,
       STORE_URL: options.storeUrl ?? `sqlite://${path.join(dir, "catalog.sqlite")}`,
       // Lets a run use another trained model, as the bot itself does.
       MODEL_DIR: process.env.MODEL_DIR,
     },
-    ["discord", "spotify"],
+    ["discord"],
   );
   const services = await openServices(config, {
-    needsSpotify: true,
+    lookups: true,
     logger,
     dispatcher: internet.dispatcher,
     poolSize: options.poolSize ?? 2,
@@ -127,7 +136,7 @@ export async function startBotHarness(options: {
       commands: COMMANDS,
       config,
       service: services.service,
-      spotify: services.spotify,
+      finder: services.finder,
       onShutdown: () => services.close(),
       logger,
       clientOptions: fake.clientOptions,
@@ -149,6 +158,7 @@ export async function startBotHarness(options: {
     service: services.service,
     modelDir: config.modelDir,
     logger,
+    sources: describeSources(services.sources),
     registerCommands: () =>
       registerCommands({
         commands: COMMANDS,

@@ -28,7 +28,7 @@ import {
 } from "./payloads.js";
 import { snowflake } from "./snowflake.js";
 
-export { ADMIN_PERMISSIONS, type FakeUser, MEMBER_PERMISSIONS, type StoredMessage };
+export { ADMIN_PERMISSIONS, type FakeGuild, type FakeUser, MEMBER_PERMISSIONS, type StoredMessage };
 
 export interface RecordedRequest {
   at: number;
@@ -77,6 +77,16 @@ export interface MemberUpload {
 }
 
 export type OptionValue = string | number | boolean | MemberUpload;
+
+/**
+ * Who sends an interaction: a member (default: a new "listener"), their permissions, and the server
+ * (default: the fake's own guild; another from `otherGuild()` stands for a second server).
+ */
+export interface Sender {
+  user?: FakeUser;
+  permissions?: bigint;
+  guild?: FakeGuild;
+}
 
 export interface FakeDiscordOptions {
   token?: string;
@@ -211,6 +221,11 @@ export class FakeDiscord extends EventEmitter {
     return userPayload(name);
   }
 
+  /** Another server the bot is in, for interactions sent `as: { guild }`. */
+  otherGuild(name = "Second Room"): FakeGuild {
+    return { id: snowflake(), name, channelId: snowflake(), ownerId: this.owner.id };
+  }
+
   async close(): Promise<void> {
     await this.cdnDispatcher.close();
     this.gateway.closeAll();
@@ -219,12 +234,16 @@ export class FakeDiscord extends EventEmitter {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  /** A member runs a slash command. Returns the live record of what the bot does with it. */
+  /**
+   * A member runs a slash command; `"forget track"` names a subcommand, whose options these are.
+   * Returns the live record of what the bot does with it.
+   */
   dispatchCommand(
-    name: string,
+    command: string,
     options: Record<string, OptionValue | undefined> = {},
-    as: { user?: FakeUser; permissions?: bigint } = {},
+    as: Sender = {},
   ): FakeInteraction {
+    const [name = command, subcommand] = command.split(" ");
     const attachments: Record<string, unknown> = {};
     const apiOptions = Object.entries(options).flatMap(([optionName, value]) => {
       if (value === undefined) return [];
@@ -239,8 +258,49 @@ export class FakeDiscord extends EventEmitter {
       id: this.commandId(name),
       name,
       type: ApplicationCommandType.ChatInput,
-      options: apiOptions,
+      options: subcommand
+        ? [{ name: subcommand, type: ApplicationCommandOptionType.Subcommand, options: apiOptions }]
+        : apiOptions,
       ...(Object.keys(attachments).length > 0 ? { resolved: { attachments } } : {}),
+    });
+  }
+
+  /**
+   * A member right-clicks a message → Apps → `name`: a message context-menu command (interaction
+   * type 2, data.type 3) carrying the whole message in `resolved.messages`, as Discord sends it
+   * without any privileged intent.
+   */
+  dispatchMessageCommand(
+    name: string,
+    message: { content?: string; attachments?: MemberUpload[]; author?: FakeUser },
+    as: Sender = {},
+  ): FakeInteraction {
+    const id = snowflake();
+    const target = {
+      id,
+      type: 0,
+      channel_id: this.guild.channelId,
+      guild_id: this.guild.id,
+      author: message.author ?? this.member("sharer"),
+      content: message.content ?? "",
+      timestamp: new Date(this.clock.now() - 60_000).toISOString(),
+      edited_timestamp: null,
+      tts: false,
+      mention_everyone: false,
+      mentions: [],
+      mention_roles: [],
+      attachments: (message.attachments ?? []).map((file) => this.upload(file)),
+      embeds: [],
+      components: [],
+      pinned: false,
+      flags: 0,
+    };
+    return this.dispatchInteraction(InteractionType.ApplicationCommand, as, {
+      id: this.commandId(name),
+      name,
+      type: ApplicationCommandType.Message,
+      target_id: id,
+      resolved: { messages: { [id]: target } },
     });
   }
 
@@ -383,7 +443,7 @@ export class FakeDiscord extends EventEmitter {
 
   private dispatchInteraction(
     type: InteractionType,
-    as: { user?: FakeUser; permissions?: bigint },
+    as: Sender,
     data: Record<string, unknown>,
     message?: unknown,
   ): FakeInteraction {
@@ -404,15 +464,15 @@ export class FakeDiscord extends EventEmitter {
       type,
       token: interaction.token,
       version: 1,
-      guild_id: this.guild.id,
-      channel_id: this.guild.channelId,
-      channel: textChannelPayload(this.guild),
+      guild_id: (as.guild ?? this.guild).id,
+      channel_id: (as.guild ?? this.guild).channelId,
+      channel: textChannelPayload(as.guild ?? this.guild),
       member: memberPayload(user, as.permissions ?? MEMBER_PERMISSIONS),
       app_permissions: this.botPermissions.toString(),
       locale: "en-US",
       guild_locale: "en-US",
       entitlements: [],
-      authorizing_integration_owners: { "0": this.guild.id },
+      authorizing_integration_owners: { "0": (as.guild ?? this.guild).id },
       context: 0,
       attachment_size_limit: 26_214_400,
       data,
