@@ -3,9 +3,11 @@ import { DEFAULT_MODEL_DIR } from "../config.js";
 import { analyzeFrames, FEATURE_NAMES, isFeatureName, summarizeFrames } from "./features/index.js";
 import { musicnnPatches, yamnetPatches } from "./frontends/index.js";
 import { hearWithMusicnn, hearWithYamnet } from "./hearing.js";
-import { type GenreModel, loadGenreModel } from "./model/store.js";
+import { type GenreModel, l2Normalise, loadGenreModel } from "./model/store.js";
 import { assertAudible, NotMusicError } from "./not-music.js";
+import { loadSimilarityTransform, similarityEmbedding } from "./similarity/index.js";
 import type { Analysis, MusicJudgement, TimelineWindow } from "./types.js";
+import { analysisVersion } from "./version.js";
 
 export const TIMELINE_WINDOW_SECONDS = 10;
 export const TIMELINE_HOP_SECONDS = 5;
@@ -53,7 +55,7 @@ function yamnetReason({ musicShare, music, speech, silence }: MusicJudgement): s
 
 /**
  * Bytes of any supported audio file → genre distribution, timeline, tags, music judgement,
- * embedding. One decode feeds two rates: 16 kHz for the pretrained networks, 22.05 kHz for the
+ * similarity embedding (v2, from musicnn's `dense` layer: see similarity/). One decode feeds two rates: 16 kHz for the pretrained networks, 22.05 kHz for the
  * 57 features. A silent clip, then one YAMNet (the cheaper network) hears no music in, is refused
  * with NotMusicError before anything else runs. musicnn names the clip's tags and each 3 s patch's.
  * The genre head reads the 57 features as before: one frame-level pass over the whole clip; the
@@ -96,8 +98,10 @@ export async function analyzeAudio(
     tags: musicnn.tags,
     music: yamnet.music,
     patches: musicnn.patches,
-    embedding: whole.embedding,
-    modelVersion: model.version,
+    // Similarity v2: what musicnn hears, through the transform fitted on Emotify 1–60, scaled to
+    // length 1 as the catalog compares by dot product (cosines are unchanged).
+    embedding: l2Normalise(similarityEmbedding(await loadSimilarityTransform(), musicnn.dense)),
+    modelVersion: await analysisVersion(options.modelDir),
     durationSeconds: audio.durationSeconds,
     features,
   };
