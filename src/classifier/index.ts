@@ -9,7 +9,14 @@ export { applyScaler, type FeatureRecord, fitScaler, type Scaler } from "./model
 export { loadGenreModel, saveGenreModel } from "./model/store.js";
 export { NotMusicError } from "./not-music.js";
 export { createAnalyzerPool } from "./pool.js";
+export { PRETRAINED_DIR } from "./pretrained/files.js";
 export { runMusicnn, runYamnet } from "./pretrained/index.js";
+export {
+  embeddingSize,
+  SIMILARITY_TRANSFORM_FILE,
+  type SimilarityTransform,
+  similarityEmbedding,
+} from "./similarity/index.js";
 export { loadTf, type Tf } from "./tf.js";
 export type {
   Analysis,
