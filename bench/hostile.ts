@@ -55,18 +55,21 @@ export async function runHostileBench(): Promise<void> {
       );
     console.log(`\nthrough a one-worker analyzer pool (warmed by one real clip first), per job:`);
     const warm = results[0];
-    if (warm)
+    if (warm) {
       console.log(
-        `  (warm-up: ${path.basename(warm.file)} ${seconds(warm.ms)}, worker start and models included)`,
-      );
-    for (const r of results.slice(1)) {
-      const name = path.basename(r.file);
-      console.log(
-        `  ${name.padEnd(24)} ${seconds(r.ms).padStart(7)}  ${r.ok ? "heard" : `refused: ${r.message?.slice(0, 70)}`}`,
+        `  (warm-up: ${path.basename(warm.file)} ${seconds(warm.ms)}, worker start and models included; RSS after it ${warm.rssMb} MB)`,
       );
     }
+    for (const r of results.slice(1)) {
+      const name = path.basename(r.file);
+      const answer = r.ok ? "heard" : `refused: ${r.message?.slice(0, 70)}`;
+      console.log(
+        `  ${name.padEnd(24)} ${seconds(r.ms).padStart(7)}  RSS ${String(r.rssMb).padStart(4)} MB  ${answer}`,
+      );
+    }
+    // The peak belongs to the warm-up (the real clip through YAMNet, musicnn and the genre model).
     console.log(
-      `  peak RSS of the whole process (pool, worker, models): ${pooled.peakRssMb} MB${pooled.killed ? `  KILLED: ${pooled.killed}` : ""}`,
+      `  peak RSS of the whole process (pool, worker, the real clip's analysis included): ${pooled.peakRssMb} MB${pooled.killed ? `  KILLED: ${pooled.killed}` : ""}`,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -14,6 +14,8 @@ export interface Config {
   logLevel: string;
   /** Folder of the genre model; defaults to the one shipped in `models/genre`. */
   modelDir: string;
+  /** Whether the bot re-analyses older-model records in the background (BACKGROUND_REINDEX, default true). */
+  backgroundReindex: boolean;
 }
 
 interface VariableSpec {
@@ -99,5 +101,6 @@ export function readConfig(env: NodeJS.ProcessEnv, needs: Array<"discord" | "spo
     storeUrl: present(env, "STORE_URL") ?? DEFAULT_STORE_URL,
     logLevel: present(env, "LOG_LEVEL") ?? "info",
     modelDir: present(env, "MODEL_DIR") ?? DEFAULT_MODEL_DIR,
+    backgroundReindex: present(env, "BACKGROUND_REINDEX")?.toLowerCase() !== "false",
   };
 }

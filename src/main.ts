@@ -31,6 +31,7 @@ try {
     service: services.service,
     finder: services.finder,
     logger: log,
+    backgroundReindex: config.backgroundReindex ? {} : false,
     onShutdown: () => services.close(),
   });
 } catch (error) {

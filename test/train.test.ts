@@ -38,8 +38,15 @@ describe("genrebot train <dir of label folders>", () => {
     expect(stderr).toContain("extracting features: 6/6 (100%)");
     expect(stdout).toContain("(classical, rock)");
 
+    expect(stderr).toContain("listening with musicnn and YAMNet: 6/6 (100%)");
+    expect(stdout).toMatch(/held-out accuracy [\d.]+% \(the 57 features alone: [\d.]+%\)/);
+
     const model = await loadGenreModel(out);
     expect(model.labels).toEqual(["classical", "rock"]);
+    // It answers from musicnn's embedding + the features, over the user's own labels only.
+    expect(model.heard?.head.labels).toEqual(["classical", "rock"]);
+    expect(model.heard?.head.blocks).toEqual(["dense", "features"]);
+    expect(model.heard?.mapping).toEqual({});
     expect(stdout).toContain(model.version);
     const card = await readFile(path.join(out, "README.md"), "utf8");
     expect(card).toContain(model.version);
@@ -50,6 +57,12 @@ describe("genrebot train <dir of label folders>", () => {
       modelDir: out,
     });
     expect(analysis.genres.map((g) => g.genre).sort()).toEqual(["classical", "rock"]);
+    expect(analysis.genres[0]?.genre).toBe("rock");
+    // With the user's labels only, the fused answer is the embedding head's.
+    analysis.genres.forEach((g, i) => {
+      expect(g.genre).toBe(analysis.experts?.heard[i]?.genre);
+      expect(g.probability).toBeCloseTo(analysis.experts?.heard[i]?.probability ?? -1, 4);
+    });
     expect(analysis.modelVersion).toBe(model.version);
   }, 300_000);
 

@@ -1,6 +1,6 @@
 import { decimateCorrelate } from "./fft-correlate.js";
 import { KAISER_BEST_LENGTH, kaiserBestEntry, TABLE_PER_ZERO } from "./kaiser-best.js";
-import { polyphaseSimd } from "./polyphase-simd.js";
+import { reserve, withWasm } from "./wasm.js";
 
 /**
  * Sample-rate conversion exactly as librosa 0.9.2's `librosa.resample(y, orig_sr, target_sr)`
@@ -122,10 +122,34 @@ function filterInto(y: Float32Array, x: Float32Array, plan: Plan): void {
     y.set(decimateCorrelate(x, firstOffset, taps, down, y.length));
     return;
   }
-  // Output t reads padded[⌊t · down / up⌋ …], so zeros before x stand in for resampy's truncation.
-  const padded = new Float32Array(-firstOffset + x.length + stride);
-  padded.set(x, -firstOffset);
-  polyphaseSimd(padded, taps32, y, up, down, stride);
+  // Output t reads x[⌊t · down / up⌋ + firstOffset …]: zeros before x stand in for resampy's
+  // truncation, and `stride` zeros after it for the last outputs' right wings.
+  withWasm(POLYPHASE_WASM, (wasm: PolyphaseModule) => {
+    const xAt = taps32.byteLength;
+    const outAt = xAt + 4 * (-firstOffset + x.length + stride);
+    const heap = new Float32Array(reserve(wasm.memory, outAt + y.byteLength));
+    heap.set(taps32, 0);
+    heap.fill(0, xAt / 4, outAt / 4);
+    heap.set(x, xAt / 4 - firstOffset);
+    wasm.polyphase(xAt, 0, outAt, y.length, up, down, stride);
+    y.set(heap.subarray(outAt / 4, outAt / 4 + y.length));
+  });
+}
+
+const POLYPHASE_WASM = new URL("./polyphase.wasm", import.meta.url);
+
+/** polyphase.wat: the direct polyphase loop in float32 SIMD. */
+interface PolyphaseModule {
+  memory: WebAssembly.Memory;
+  polyphase(
+    x: number,
+    taps: number,
+    out: number,
+    nOut: number,
+    up: number,
+    down: number,
+    stride: number,
+  ): void;
 }
 
 function gcd(a: number, b: number): number {

@@ -44,6 +44,8 @@ export interface Catalog {
   size(server?: string): number;
   /** Stored tracks left out of similarity because another model version analysed them. */
   staleCount(): number;
+  /** Ids of those stale records, for re-analysis (`genrebot reindex`, the bot's background pass). */
+  staleIds(): string[];
   close(): Promise<void>;
 }
 
@@ -279,6 +281,7 @@ export async function openCatalog(options: CatalogOptions): Promise<Catalog> {
     similar: (query, options) => memory.similar(query, options),
     size: (server) => memory.sizeOf(server),
     staleCount: () => memory.staleCount,
+    staleIds: () => memory.staleIds(),
 
     async close() {
       if (closed) return;

@@ -26,6 +26,7 @@ export interface Entry {
   /** probabilities[i] belongs to label i of the codec; NaN when the record lacks that label. */
   probabilities: number[];
   indexedAt: string;
+  reanalysedAt: string | undefined;
   heardIn: Record<string, string> | undefined;
 }
 
@@ -76,6 +77,7 @@ export class EntryCodec {
       topGenre: this.#share(record.topGenre),
       probabilities,
       indexedAt: record.indexedAt,
+      reanalysedAt: record.reanalysedAt,
       heardIn: record.heardIn,
     };
   }
@@ -105,6 +107,7 @@ export class EntryCodec {
     if (entry.album !== undefined) record.album = entry.album;
     if (entry.artworkUrl !== undefined) record.artworkUrl = entry.artworkUrl;
     if (entry.previewSource !== undefined) record.previewSource = entry.previewSource;
+    if (entry.reanalysedAt !== undefined) record.reanalysedAt = entry.reanalysedAt;
     return record;
   }
 }

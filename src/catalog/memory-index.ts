@@ -60,6 +60,11 @@ export class MemoryIndex {
     return this.#stale.size;
   }
 
+  /** Ids of the known tracks analysed by another model version, in a stable order. */
+  staleIds(): string[] {
+    return [...this.#stale].sort();
+  }
+
   /** Embedding length of the current model, once any record has been seen. */
   get dims(): number | undefined {
     return this.#vectors.dims;

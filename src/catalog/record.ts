@@ -19,7 +19,10 @@ export interface TrackRecord {
   /** L2-normalised; its length is whatever the model that made it produces. */
   embedding: Float32Array;
   modelVersion: string;
+  /** When the track was first indexed; kept when a newer model re-analyses it. */
   indexedAt: string;
+  /** When a newer model last re-analysed it (`genrebot reindex`, the bot's background pass). */
+  reanalysedAt?: string;
   /**
    * The servers (Discord guild ids) that heard this track, each with when it first did. A record
    * with none belongs to no server: indexed from the CLI, or stored before servers were recorded.
@@ -36,7 +39,15 @@ export const RECORD_SCHEMA = 1;
 /** A stored value that is not a readable record: logged and skipped, never fatal. */
 export class RecordFormatError extends Error {}
 
-const OPTIONAL_TEXT = ["isrc", "album", "artworkUrl", "spotifyUrl", "deezerUrl", "previewSource"] as const;
+const OPTIONAL_TEXT = [
+  "isrc",
+  "album",
+  "artworkUrl",
+  "spotifyUrl",
+  "deezerUrl",
+  "previewSource",
+  "reanalysedAt",
+] as const;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 /** Float32 rounding and a model's own normalisation leave norms this close to 1. */
 const NORM_TOLERANCE = 1e-3;

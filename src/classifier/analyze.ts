@@ -3,11 +3,11 @@ import { DEFAULT_MODEL_DIR } from "../config.js";
 import { analyzeFrames, FEATURE_NAMES, isFeatureName, summarizeFrames } from "./features/index.js";
 import { musicnnPatches, yamnetPatches } from "./frontends/index.js";
 import { hearWithMusicnn, hearWithYamnet } from "./hearing.js";
-import { type GenreModel, l2Normalise, loadGenreModel } from "./model/store.js";
+import { heardGenres } from "./model/fused.js";
+import { type GenreModel, loadGenreModel } from "./model/store.js";
 import { assertAudible, NotMusicError } from "./not-music.js";
-import { loadSimilarityTransform, similarityEmbedding } from "./similarity/index.js";
-import type { Analysis, MusicJudgement, TimelineWindow } from "./types.js";
-import { analysisVersion } from "./version.js";
+import { clipOutputsOf, patchOutputsOf } from "./pretrained/outputs.js";
+import type { Analysis, TimelineWindow } from "./types.js";
 
 export const TIMELINE_WINDOW_SECONDS = 10;
 export const TIMELINE_HOP_SECONDS = 5;
@@ -47,17 +47,11 @@ export function timelineWindows(
   return windows;
 }
 
-/** For logs: what YAMNet heard instead of music. */
-function yamnetReason({ musicShare, music, speech, silence }: MusicJudgement): string {
-  const share = Math.round(musicShare * 100);
-  return `YAMNet heard music in ${share}% of the clip (mean scores: music ${music.toFixed(2)}, speech ${speech.toFixed(2)}, silence ${silence.toFixed(2)})`;
-}
-
 /**
  * Bytes of any supported audio file → genre distribution, timeline, tags, music judgement,
- * similarity embedding (v2, from musicnn's `dense` layer: see similarity/). One decode feeds two rates: 16 kHz for the pretrained networks, 22.05 kHz for the
- * 57 features. A silent clip, then one YAMNet (the cheaper network) hears no music in, is refused
- * with NotMusicError before anything else runs. musicnn names the clip's tags and each 3 s patch's.
+ * embedding. One decode feeds two rates: 16 kHz for the pretrained networks, 22.05 kHz for the
+ * 57 features. YAMNet listens first (the cheapest network) and a clip it hears no music in is
+ * refused before anything else runs. musicnn names the clip's tags and each 3 s patch's.
  * The genre head reads the 57 features as before: one frame-level pass over the whole clip; the
  * whole clip's summary drives the headline genres and each timeline window is classified from
  * the summary of its own frames (a rough picture: see summarizeFrames), all in one batched
@@ -75,7 +69,7 @@ export async function analyzeAudio(
   const model = await cachedGenreModel(options.modelDir);
   const network = atRate(decoded, NETWORK_SAMPLE_RATE).samples;
   const yamnet = await hearWithYamnet(yamnetPatches(network));
-  if (!yamnet.music.isMusic) throw new NotMusicError(yamnetReason(yamnet.music));
+  if (!yamnet.music.isMusic) throw new NotMusicError("YAMNet heard no music (speech, noise or silence)");
   const musicnn = await hearWithMusicnn(musicnnPatches(network), yamnet);
 
   const audio = atRate(decoded, MODEL_SAMPLE_RATE);
@@ -83,6 +77,45 @@ export async function analyzeAudio(
   const features = summarizeFrames(frames, FEATURE_NAMES);
   // A name the extractor does not know is left out here and reported as missing by the scaler.
   const modelNames = model.scaler.featureNames.filter(isFeatureName);
+  const heard = {
+    tags: musicnn.tags,
+    music: yamnet.music,
+    patches: musicnn.patches,
+    modelVersion: model.version,
+    durationSeconds: audio.durationSeconds,
+    features,
+  };
+  if (model.heard) {
+    // Genre v2: both experts, fused; the timeline is musicnn's 3 s patches, each classified from
+    // its own features and network outputs.
+    const patchOutputs = patchOutputsOf(musicnn, yamnet);
+    const clips = [
+      { features, outputs: clipOutputsOf(musicnn, yamnet) },
+      ...musicnn.patches.map((p, i) => ({
+        features: {
+          ...features,
+          ...summarizeFrames(frames, modelNames, {
+            start: Math.round(p.startSeconds * audio.sampleRate),
+            end: Math.min(audio.samples.length, Math.round(p.endSeconds * audio.sampleRate)),
+          }),
+        },
+        outputs: patchOutputs[i] as (typeof patchOutputs)[number],
+      })),
+    ];
+    const [whole, ...perPatch] = await heardGenres(model, clips);
+    if (!whole) throw new Error("the model returned no prediction");
+    return {
+      ...heard,
+      genres: whole.genres,
+      experts: whole.experts,
+      timeline: musicnn.patches.map((p, i) => ({
+        startSeconds: p.startSeconds,
+        endSeconds: p.endSeconds,
+        genres: perPatch[i]?.genres ?? [],
+      })),
+      embedding: whole.embedding,
+    };
+  }
   const windows = timelineWindows(audio.samples.length, audio.sampleRate);
   const windowFeatures = windows.map((range) => summarizeFrames(frames, modelNames, range));
   const [whole, ...perWindow] = model.predict([features, ...windowFeatures]);
@@ -92,17 +125,5 @@ export async function analyzeAudio(
     endSeconds: end / audio.sampleRate,
     genres: perWindow[i]?.genres ?? [],
   }));
-  return {
-    genres: whole.genres,
-    timeline,
-    tags: musicnn.tags,
-    music: yamnet.music,
-    patches: musicnn.patches,
-    // Similarity v2: what musicnn hears, through the transform fitted on Emotify 1–60, scaled to
-    // length 1 as the catalog compares by dot product (cosines are unchanged).
-    embedding: l2Normalise(similarityEmbedding(await loadSimilarityTransform(), musicnn.dense)),
-    modelVersion: await analysisVersion(options.modelDir),
-    durationSeconds: audio.durationSeconds,
-    features,
-  };
+  return { ...heard, genres: whole.genres, timeline, embedding: whole.embedding };
 }

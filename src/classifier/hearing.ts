@@ -1,4 +1,10 @@
-import { musicnnTagNames, runMusicnn, runYamnet, yamnetClassNames } from "./pretrained/index.js";
+import {
+  type MusicnnPatch,
+  musicnnTagNames,
+  runMusicnn,
+  runYamnet,
+  yamnetClassNames,
+} from "./pretrained/index.js";
 import type { MusicJudgement, PatchPicture, TagScore } from "./types.js";
 
 /** musicnn patches: 187 frames of hop 256 at 16 kHz, back to back. */
@@ -38,6 +44,9 @@ export interface YamnetHearing {
   /** Each 0.96 s patch's "Music" score, patch j starting at 0.48·j s. */
   musicPerPatch: Float32Array;
   embedding: Float32Array;
+  /** The 521 AudioSet class scores: clip mean, and per patch (the genre model's mapping reads them). */
+  scores: Float32Array;
+  scoresPerPatch: Float32Array[];
 }
 
 /** What musicnn hears in one clip. */
@@ -46,12 +55,16 @@ export interface MusicnnHearing {
   tags: TagScore[];
   /** One entry per 3 s patch, with YAMNet's music score over the same seconds. */
   patches: PatchPicture[];
-  /** Clip means of `dense` and `bn_dense` (200 each). */
+  /** Clip means of `dense` and `bn_dense` (200 each), and of the 50 tags in output order. */
   dense: Float32Array;
   bnDense: Float32Array;
+  tagValues: Float32Array;
+  /** What musicnn outputs for each 3 s patch (the genre model's timeline). */
+  outputs: MusicnnPatch[];
 }
 
-function meanOf(rows: readonly Float32Array[], width: number): Float32Array {
+/** The element-wise mean of equally long rows (zeros when there are none). */
+export function meanOf(rows: readonly Float32Array[], width: number): Float32Array {
   const mean = new Float32Array(width);
   if (rows.length === 0) return mean;
   const sum = new Float64Array(width);
@@ -110,6 +123,8 @@ export async function hearWithYamnet(
       outputs.map((p) => p.embedding),
       1024,
     ),
+    scores,
+    scoresPerPatch: outputs.map((p) => p.scores),
   };
 }
 
@@ -121,6 +136,10 @@ export async function hearWithMusicnn(
 ): Promise<MusicnnHearing> {
   const tagNames = await musicnnTagNames(modelsDir);
   const outputs = await runMusicnn(patches, modelsDir);
+  const tagValues = meanOf(
+    outputs.map((p) => p.tags),
+    tagNames.length,
+  );
   const pictures = outputs.map((patch, k): PatchPicture => {
     const startSeconds = k * MUSICNN_PATCH_SECONDS;
     const endSeconds = startSeconds + MUSICNN_PATCH_SECONDS;
@@ -133,16 +152,9 @@ export async function hearWithMusicnn(
     return { startSeconds, endSeconds, tags: ranked(tagNames, patch.tags, PATCH_TAGS), music };
   });
   return {
-    tags:
-      outputs.length > 0
-        ? ranked(
-            tagNames,
-            meanOf(
-              outputs.map((p) => p.tags),
-              tagNames.length,
-            ),
-          )
-        : [],
+    tags: outputs.length > 0 ? ranked(tagNames, tagValues) : [],
+    tagValues,
+    outputs,
     patches: pictures,
     dense: meanOf(
       outputs.map((p) => p.dense),

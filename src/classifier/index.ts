@@ -3,6 +3,21 @@ export { analyzeAudio } from "./analyze.js";
 export { extractFeatures, FEATURE_NAMES, type FeatureName } from "./features/index.js";
 export { musicnnPatches, yamnetPatches } from "./frontends/index.js";
 export { notableTags } from "./hearing.js";
+export {
+  blockNames,
+  expertB,
+  fuseGated,
+  type GatedFusion,
+  type GenreMapping,
+  type HeardBlock,
+  type HeardModel,
+  headProbabilities,
+  heardRecord,
+  type LinearHead,
+  mappedEvidence,
+  type PretrainedOutputs,
+  pool,
+} from "./model/heard.js";
 export { buildNetwork, type NetworkConfig, runNetwork, trainNetwork } from "./model/network.js";
 export { seededRandom, shuffledIndices } from "./model/rng.js";
 export { applyScaler, type FeatureRecord, fitScaler, type Scaler } from "./model/scaler.js";
@@ -10,7 +25,7 @@ export { loadGenreModel, saveGenreModel } from "./model/store.js";
 export { NotMusicError } from "./not-music.js";
 export { createAnalyzerPool } from "./pool.js";
 export { PRETRAINED_DIR } from "./pretrained/files.js";
-export { runMusicnn, runYamnet } from "./pretrained/index.js";
+export { musicnnTagNames, runMusicnn, runYamnet, yamnetClassNames } from "./pretrained/index.js";
 export {
   embeddingSize,
   SIMILARITY_TRANSFORM_FILE,

@@ -41,7 +41,9 @@ export interface PatchPicture {
 export interface Analysis {
   /** Every label of the model, highest probability first; probabilities sum to 1. */
   genres: GenreScore[];
-  /** 10 s windows with a 5 s hop over the clip. */
+  /** What each expert alone says (genre v2 models): A from the 57 features, B from the pretrained networks. */
+  experts?: { features: GenreScore[]; heard: GenreScore[] };
+  /** musicnn's 3 s patches (genre v2 models), else 10 s windows with a 5 s hop over the clip. */
   timeline: TimelineWindow[];
   /** musicnn's 50 MSD tags for the whole clip (mean over its 3 s patches), highest first. */
   tags: TagScore[];
@@ -49,12 +51,8 @@ export interface Analysis {
   music: MusicJudgement;
   /** What the networks hear in each 3 s patch, in order. */
   patches: PatchPicture[];
-  /**
-   * The similarity embedding v2 (35 dims, from musicnn's `dense` layer: classifier/similarity),
-   * L2-normalised: compare tracks by cosine similarity.
-   */
+  /** The model's penultimate layer, L2-normalised: compare tracks by cosine similarity. */
   embedding: Float32Array;
-  /** analysisVersion(): the genre model, musicnn and the similarity transform together. */
   modelVersion: string;
   durationSeconds: number;
   /** The whole clip's 57 features, as the model saw them before scaling. */

@@ -31,7 +31,7 @@ function genreLine(score: GenreScore, width: number): string {
   return `  ${score.genre.padEnd(width)}  ${bar(score.probability).padEnd(BAR_WIDTH)} ${percent(score.probability).padStart(4)}`;
 }
 
-/** The terminal report of an analysis: top genres as bars, notable tags, the timeline, the model version. */
+/** The terminal report of an analysis: top genres as bars, the timeline, the model version. */
 export function formatAnalysis(analysis: Analysis, title: string): string {
   const top = analysis.genres.slice(0, TOP_GENRES);
   const width = Math.max(...analysis.genres.map((g) => g.genre.length));
@@ -40,6 +40,12 @@ export function formatAnalysis(analysis: Analysis, title: string): string {
     const span = `${clock(window.startSeconds)}–${clock(window.endSeconds)}`;
     return `  ${span.padEnd(11)} ${best ? `${best.genre.padEnd(width)} ${percent(best.probability).padStart(4)}` : "?"}`;
   });
+  const experts = analysis.experts
+    ? [
+        "",
+        `From the 57 features: ${analysis.experts.features[0]?.genre ?? "?"} · from the pretrained networks: ${analysis.experts.heard[0]?.genre ?? "?"}`,
+      ]
+    : [];
   const tags = notableTags(analysis.tags);
   return [
     `${title} (${analysis.durationSeconds.toFixed(1)} s)`,
@@ -47,8 +53,9 @@ export function formatAnalysis(analysis: Analysis, title: string): string {
     ...(tags.length > 0
       ? ["", `Sounds like: ${tags.map((t) => `${t.tag} ${percent(t.probability)}`).join(" · ")}`]
       : []),
+    ...experts,
     "",
-    "Timeline (10 s windows, 5 s apart):",
+    analysis.experts ? "Timeline (musicnn's 3 s patches):" : "Timeline (10 s windows, 5 s apart):",
     ...timeline,
     "",
     `model ${analysis.modelVersion}`,

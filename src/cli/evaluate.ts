@@ -1,7 +1,8 @@
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import path from "node:path";
-import type { FeatureRecord } from "../classifier/index.js";
-import { loadGenreModel } from "../classifier/index.js";
+import type { Analysis, FeatureRecord, GenreScore } from "../classifier/index.js";
+import { createAnalyzerPool, loadGenreModel } from "../classifier/index.js";
 import { loadDotEnv, readConfig } from "../config.js";
 import { UsageError, UserFacingError } from "../errors.js";
 import { svgToPng } from "../lib/svg.js";
@@ -9,7 +10,6 @@ import {
   type Evaluation,
   evaluatePredictions,
   evaluationSvg,
-  featuresOfAudioFiles,
   listLabelFolders,
   readFeatureCsv,
 } from "../training/index.js";
@@ -32,24 +32,50 @@ async function fromCsv(file: string, split: string | undefined): Promise<Labelle
   return { records: rows.map((r) => r.features), truth: rows.map((r) => r.label) };
 }
 
-async function fromFolders(dir: string): Promise<LabelledRecords> {
+/** Every readable clip of the folders through the full analysis (every core), with each expert's top genre. */
+async function fromFolders(dir: string, modelDir: string): Promise<FolderResults> {
   const files = await listLabelFolders(dir);
-  const progress = createProgress("extracting features", files.length);
-  const results = await featuresOfAudioFiles(
-    files.map((f) => f.file),
-    (file) => progress.tick(path.basename(file)),
-  );
-  progress.done();
-  const out: LabelledRecords = { records: [], truth: [] };
-  results.forEach((result, i) => {
-    if ("error" in result) {
-      process.stderr.write(`skipped ${result.file}: ${result.error.message}\n`);
-      return;
-    }
-    out.records.push(result.features);
+  const progress = createProgress("listening", files.length);
+  const size = Math.min(availableParallelism(), Math.max(files.length, 1));
+  const pool = createAnalyzerPool({ size, modelDir });
+  const analyses = new Array<Analysis | undefined>(files.length);
+  try {
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (next < files.length) {
+        const index = next++;
+        const { file } = files[index] as { file: string };
+        try {
+          analyses[index] = await pool.analyze(await readFile(file));
+        } catch (error) {
+          if (!(error instanceof UserFacingError)) throw error;
+          process.stderr.write(`skipped ${file}: ${error.message}\n`);
+        }
+        progress.tick(path.basename(file));
+      }
+    };
+    await Promise.all(Array.from({ length: size }, lane));
+  } finally {
+    progress.done();
+    await pool.close();
+  }
+  const out: FolderResults = { truth: [], fused: [], features: [], heard: [] };
+  analyses.forEach((analysis, i) => {
+    if (!analysis) return;
+    const top = (scores: GenreScore[] | undefined) => scores?.[0]?.genre ?? "";
     out.truth.push(files[i]?.label ?? "");
+    out.fused.push(top(analysis.genres));
+    out.features.push(top(analysis.experts?.features));
+    out.heard.push(top(analysis.experts?.heard));
   });
   return out;
+}
+
+interface FolderResults {
+  truth: string[];
+  fused: string[];
+  features: string[];
+  heard: string[];
 }
 
 function pct(value: number): string {
@@ -98,19 +124,45 @@ export async function run(args: string[]): Promise<number> {
     throw new UsageError("--split filters a feature table; use it with --features.");
   }
   loadDotEnv();
-  const model = await loadGenreModel(values.model ?? readConfig(process.env).modelDir);
-  const data = values.features
-    ? await fromCsv(values.features, values.split)
-    : await fromFolders(dir as string);
-  const predicted = model.predict(data.records).map((p) => p.genres[0]?.genre ?? "");
-  const evaluation = evaluatePredictions(model.labels, data.truth, predicted);
+  const modelDir = values.model ?? readConfig(process.env).modelDir;
+  const model = await loadGenreModel(modelDir);
+  let evaluation: Evaluation;
+  /** Each expert's accuracy beside the fused one (a model that hears with the pretrained networks, on audio). */
+  let experts: { features: number; heard: number } | undefined;
+  if (values.features) {
+    const data = await fromCsv(values.features, values.split);
+    const predicted = model.predict(data.records).map((p) => p.genres[0]?.genre ?? "");
+    evaluation = evaluatePredictions(model.labels, data.truth, predicted);
+  } else {
+    const data = await fromFolders(dir as string, modelDir);
+    evaluation = evaluatePredictions(model.labels, data.truth, data.fused);
+    if (model.heard) {
+      experts = {
+        features: evaluatePredictions(model.labels, data.truth, data.features).accuracy,
+        heard: evaluatePredictions(model.labels, data.truth, data.heard).accuracy,
+      };
+    }
+  }
   const pngPath = path.resolve(values.png ?? "evaluation.png");
   const title = `Genre model ${model.version} on ${values.features ? path.basename(values.features) : path.basename(dir as string)}${values.split ? ` (${values.split})` : ""}`;
   await writeFile(pngPath, svgToPng(evaluationSvg(evaluation, title)));
   if (values.json) {
-    console.log(JSON.stringify({ modelVersion: model.version, ...evaluation, png: pngPath }, null, 2));
+    console.log(
+      JSON.stringify(
+        { modelVersion: model.version, ...evaluation, ...(experts ? { experts } : {}), png: pngPath },
+        null,
+        2,
+      ),
+    );
   } else {
-    console.log(`Model ${model.version}\n${formatEvaluation(evaluation)}\n\nChart written to ${pngPath}`);
+    const expertLine = experts
+      ? `\nExpert A (57 features) ${pct(experts.features)} · expert B (pretrained networks) ${pct(experts.heard)} · fused ${pct(evaluation.accuracy)}`
+      : values.features && model.heard
+        ? "\nFrom the 57 features alone (expert A): the table has no audio for the pretrained networks."
+        : "";
+    console.log(
+      `Model ${model.version}${expertLine}\n${formatEvaluation(evaluation)}\n\nChart written to ${pngPath}`,
+    );
   }
   return 0;
 }

@@ -4,8 +4,8 @@ import { loadDotEnv, readConfig } from "../config.js";
 import { UsageError, UserFacingError } from "../errors.js";
 import type { IndexProgress } from "../service/index.js";
 import { parseSpotifyLink } from "../spotify/index.js";
+import { bulkProgress } from "./bulk-progress.js";
 import { parseCliArgs } from "./cli-args.js";
-import { createProgress } from "./progress.js";
 
 /**
  * `genrebot index <spotify playlist or album URL | folder of audio files>`: adds every track to the
@@ -35,16 +35,7 @@ export async function run(args: string[]): Promise<number> {
   };
   process.once("SIGINT", onInterrupt);
   try {
-    const bar = createProgress("indexing tracks", 0);
-    const report = (p: IndexProgress) => {
-      // One plain line per failed item, its name and the reason, above the bar.
-      if (p.failure) {
-        const line = `✗ ${p.failure.item}: ${p.failure.reason}\n`;
-        process.stderr.write(process.stderr.isTTY ? `\r\x1b[2K${line}` : line);
-      }
-      bar.update(p.done, p.total, counts(p));
-      if (p.done === p.total) bar.done();
-    };
+    const report = bulkProgress("indexing tracks", counts);
     const progress =
       source.kind === "spotify"
         ? await services.service.indexCollection(source.link, report, stop.signal)

@@ -29,10 +29,15 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
     usage: "index <spotify playlist or album URL | folder of audio files>",
     summary: "add many tracks to the catalog (resumable)",
   },
+  reindex: {
+    usage: "reindex",
+    summary: "re-analyse the tracks an older model indexed (resumable)",
+  },
   similar: {
     usage: "similar <file | spotify link> [--k 10] [--same-genre] [--server <discord server id>]",
     summary: "tracks in the catalog that sound alike",
   },
+  bench: { usage: "bench [area...]", summary: "speed and memory figures (same as npm run bench)" },
 };
 
 export function usage(): string {

@@ -11,6 +11,7 @@ import { createChartRenderer } from "./charts/genre-renderer.js";
 import type { BotLimits, Command, CommandContext } from "./command.js";
 import { Cooldowns } from "./cooldowns.js";
 import { DEFAULT_LIMITS } from "./limits.js";
+import { type ReindexPassOptions, runReindexPass } from "./reindex-pass.js";
 import { createRouter } from "./router.js";
 import { WorkQueue } from "./work-queue.js";
 
@@ -35,6 +36,11 @@ export interface StartBotOptions {
   loginTimeoutMs?: number;
   /** How long shutdown waits for in-flight interactions before cutting them off. */
   shutdownTimeoutMs?: number;
+  /**
+   * The background re-analysis of records an older model made, started after login (default on,
+   * with its default pacing); false turns it off (BACKGROUND_REINDEX=false).
+   */
+  backgroundReindex?: ReindexPassOptions | false;
 }
 
 export interface RunningBot {
@@ -94,6 +100,19 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     throw error;
   });
   logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, "connected to Discord");
+  // Shards share one catalog: the first shard's process alone re-analyses it.
+  const firstShard = client.shard === null || client.shard.ids.includes(0);
+  const reindexPass =
+    options.backgroundReindex === false || !firstShard
+      ? Promise.resolve()
+      : runReindexPass(
+          service,
+          // Members first: their analyses (running or queued) and /index jobs hold the pass back.
+          () => ctx.queue.load > 0 || ctx.indexJobs.size > 0,
+          shutdown.signal,
+          logger.child({ module: "reindex" }),
+          options.backgroundReindex,
+        );
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
@@ -102,7 +121,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       router.close();
       shutdown.abort();
       const bound = sleep(options.shutdownTimeoutMs ?? 15_000, undefined, { ref: false });
-      await Promise.race([Promise.allSettled([...router.inFlight]), bound]);
+      await Promise.race([Promise.allSettled([...router.inFlight, reindexPass]), bound]);
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);
       await client.destroy();

@@ -3,6 +3,7 @@
 export { describeSources, openServices } from "./open.js";
 export {
   type AnalyzedTrack,
+  type BulkPacing,
   checkTrackQuery,
   createTrackService,
   fileTrackId,

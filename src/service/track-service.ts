@@ -39,6 +39,13 @@ export function notSavedSentence(count: number): string {
   return `${count} not saved: the catalog store did not answer — run the same command again to resume.`;
 }
 
+/** How a background bulk job shares the machine: fewer lanes, and a wait before each item. */
+export interface BulkPacing {
+  concurrency: number;
+  /** Awaited before each item (a pause, waiting for members' requests to finish). */
+  beforeEach: () => Promise<void>;
+}
+
 export interface TrackQuery {
   artist?: string;
   song?: string;
@@ -76,6 +83,17 @@ export interface TrackService {
     onProgress?: (progress: IndexProgress) => void,
     signal?: AbortSignal,
     server?: string,
+  ): Promise<IndexProgress>;
+  /**
+   * Re-analyses every record an older model made, counted like a bulk index job: each track is found
+   * again, its preview fetched and analysed, and the record rewritten in place (same id, servers and
+   * first indexedAt). One whose audio can no longer be had is kept as it is and counted "without
+   * preview". A record done is current, so rerunning resumes.
+   */
+  reindex(
+    onProgress?: (progress: IndexProgress) => void,
+    signal?: AbortSignal,
+    pacing?: BulkPacing,
   ): Promise<IndexProgress>;
   indexFiles(
     paths: string[],
@@ -180,8 +198,16 @@ export function createTrackService(deps: TrackServiceDeps): TrackService {
     }
   }
 
-  /** `reused`: whether the catalog already held this track (callers that looked pass what they saw). */
-  async function hearTrack(track: Track, reused: boolean, server?: string): Promise<AnalyzedTrack> {
+  /**
+   * `reused`: whether the catalog already held this track (callers that looked pass what they saw).
+   * `previous`: the older-model record this analysis replaces; its identity and history are kept.
+   */
+  async function hearTrack(
+    track: Track,
+    reused: boolean,
+    server?: string,
+    previous?: TrackRecord,
+  ): Promise<AnalyzedTrack> {
     if (!deps.previews)
       throw new UserFacingError("previews-off", "Preview downloads are not configured here.");
     const preview = await deps.previews.resolve(track);
@@ -200,6 +226,15 @@ export function createTrackService(deps: TrackServiceDeps): TrackService {
       },
       analysis,
     );
+    if (previous) {
+      // The provider may answer with a relinked id: the catalog's identity stays the stored one.
+      Object.assign(record, {
+        id: previous.id,
+        indexedAt: previous.indexedAt,
+        reanalysedAt: record.indexedAt,
+      });
+      if (previous.heardIn) record.heardIn = previous.heardIn;
+    }
     return { record, analysis, track, saved: await remember(record, server), reused };
   }
 
@@ -214,6 +249,48 @@ export function createTrackService(deps: TrackServiceDeps): TrackService {
     const title = path.basename(fileName, path.extname(fileName)) || fileName;
     const record = toRecord({ id, title, artists: [], previewSource: "upload" }, analysis);
     return { record, analysis, saved: await remember(record, server), reused };
+  }
+
+  /** A stored record's track, looked up again; from its stored details when the provider can't be asked. */
+  async function storedTrack(record: TrackRecord): Promise<Track> {
+    try {
+      return await findById(record.id);
+    } catch (error) {
+      if (!(error instanceof UserFacingError)) throw error;
+      // Lookups off, no Spotify access, or the provider no longer lists it: the ISRC (or Deezer id)
+      // and names still let the preview resolver find the recording.
+      return {
+        id: record.id,
+        title: record.title,
+        artists: record.artists,
+        album: record.album ?? "",
+        durationMs: 0,
+        isrc: record.isrc,
+        deezerId: deezerIdOf(record.id),
+        spotifyUrl: record.spotifyUrl,
+        deezerUrl: record.deezerUrl,
+      };
+    }
+  }
+
+  /** bulk() has just seen that the record is not current. */
+  async function reanalyse(id: string): Promise<AnalyzedTrack> {
+    const previous = await catalog.get(id);
+    if (!previous) throw new UserFacingError("not-indexed", "it was forgotten meanwhile.");
+    if (id.startsWith("file:")) {
+      throw new UserFacingError("no-preview", "an uploaded file: its audio was not kept, send it again.");
+    }
+    return hearTrack(await storedTrack(previous), false, undefined, previous);
+  }
+
+  async function findById(id: string): Promise<Track> {
+    if (id.startsWith("file:")) {
+      throw new UserFacingError("not-indexed", "That upload isn't in the catalog any more — send it again.");
+    }
+    const deezerId = deezerIdOf(id);
+    return findLink(
+      deezerId === undefined ? `spotify:track:${id}` : `https://www.deezer.com/track/${deezerId}`,
+    );
   }
 
   async function analyzeTrack(track: Track, server?: string): Promise<AnalyzedTrack> {
@@ -237,6 +314,7 @@ export function createTrackService(deps: TrackServiceDeps): TrackService {
     onProgress?: (progress: IndexProgress) => void,
     signal?: AbortSignal,
     server?: string,
+    pacing?: BulkPacing,
   ): Promise<IndexProgress> {
     const progress: IndexProgress = {
       done: 0,
@@ -275,10 +353,12 @@ export function createTrackService(deps: TrackServiceDeps): TrackService {
     };
     const lane = async () => {
       while (next < items.length && !signal?.aborted) {
+        await pacing?.beforeEach();
+        if (signal?.aborted || next >= items.length) break;
         await runOne(items[next++] as T);
       }
     };
-    await Promise.all(Array.from({ length: deps.bulkConcurrency ?? 2 }, lane));
+    await Promise.all(Array.from({ length: pacing?.concurrency ?? deps.bulkConcurrency ?? 2 }, lane));
     return progress;
   }
 
@@ -299,17 +379,11 @@ export function createTrackService(deps: TrackServiceDeps): TrackService {
       return best;
     },
 
-    async findById(id) {
-      if (id.startsWith("file:")) {
-        throw new UserFacingError(
-          "not-indexed",
-          "That upload isn't in the catalog any more — send it again.",
-        );
-      }
-      const deezerId = deezerIdOf(id);
-      return findLink(
-        deezerId === undefined ? `spotify:track:${id}` : `https://www.deezer.com/track/${deezerId}`,
-      );
+    findById,
+
+    async reindex(onProgress, signal, pacing) {
+      const prepare = async (id: string) => ({ id, run: () => reanalyse(id) });
+      return bulk(catalog.staleIds(), (id) => id, prepare, onProgress, signal, undefined, pacing);
     },
 
     analyzeTrack,

@@ -9,6 +9,7 @@ import wabt from "wabt";
  */
 export const WASM_SOURCES = [
   path.resolve(import.meta.dirname, "../audio/fft.wat"),
+  path.resolve(import.meta.dirname, "../audio/polyphase.wat"),
   path.resolve(import.meta.dirname, "../classifier/features/chroma.wat"),
   path.resolve(import.meta.dirname, "../classifier/features/median.wat"),
 ] as const;

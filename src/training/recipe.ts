@@ -137,6 +137,12 @@ export async function trainWithSelection(options: {
   train: Example[];
   valid: Example[];
   candidates: Candidate[];
+  /**
+   * What the final model learns from: "train+valid" retrains the winner on everything (a user's
+   * folders, where every clip counts); "train" replays the selection run to its best epoch, so
+   * the held-out figures are the shipped model's own.
+   */
+  final?: "train+valid" | "train";
   onProgress?: (message: string) => void;
 }): Promise<TrainedModel> {
   const { tf } = await loadTf();
@@ -177,9 +183,10 @@ export async function trainWithSelection(options: {
   }
   if (!best) throw new Error("trainWithSelection needs at least one candidate");
   const epochs = Math.max(best.result.bestEpoch, CHECK_EVERY);
+  const finalExamples = options.final === "train" ? train : [...train, ...valid];
   options.onProgress?.(
-    `training ${best.candidate.name} on all ${train.length + valid.length} clips for ${epochs} epochs`,
+    `training ${best.candidate.name} on ${finalExamples.length} clips for ${epochs} epochs`,
   );
-  const { network, scaler } = await trainCandidate(tf, best.candidate, labels, [...train, ...valid], epochs);
+  const { network, scaler } = await trainCandidate(tf, best.candidate, labels, finalExamples, epochs);
   return { network, scaler, labels, chosen: best.candidate, epochs, selection, heldOut: best.heldOut };
 }

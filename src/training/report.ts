@@ -12,11 +12,11 @@ export interface DataDescription {
   featureSource: string;
 }
 
-function percent(value: number): string {
+export function percent(value: number): string {
   return `${(value * 100).toFixed(1)} %`;
 }
 
-function evaluationTable(evaluation: Evaluation): string {
+export function evaluationTable(evaluation: Evaluation): string {
   const rows = evaluation.perClass
     .filter((c) => c.support > 0 || c.precision > 0)
     .map(
@@ -24,6 +24,24 @@ function evaluationTable(evaluation: Evaluation): string {
         `| ${c.label} | ${c.precision.toFixed(2)} | ${c.recall.toFixed(2)} | ${c.f1.toFixed(2)} | ${c.support} |`,
     );
   return ["| genre | precision | recall | F1 | clips |", "|---|---|---|---|---|", ...rows].join("\n");
+}
+
+/** The confusion matrix as a markdown table (rows: true genre; only genres that occur or are predicted). */
+export function confusionTable(evaluation: Evaluation): string {
+  const used = evaluation.labels.flatMap((_, i) =>
+    (evaluation.confusion[i] ?? []).some((n) => n > 0) ||
+    evaluation.confusion.some((row) => (row[i] ?? 0) > 0)
+      ? [i]
+      : [],
+  );
+  const header = `| true \\ predicted | ${used.map((i) => evaluation.labels[i]).join(" | ")} |`;
+  const rows = used
+    .filter((i) => (evaluation.confusion[i] ?? []).some((n) => n > 0))
+    .map(
+      (i) =>
+        `| ${evaluation.labels[i]} | ${used.map((j) => evaluation.confusion[i]?.[j] ?? 0).join(" | ")} |`,
+    );
+  return [header, `|---|${used.map(() => "---").join("|")}|`, ...rows].join("\n");
 }
 
 /**

@@ -1,10 +1,11 @@
 import { createHash } from "node:crypto";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { io, LayersModel } from "@tensorflow/tfjs";
 import { UserFacingError } from "../../errors.js";
 import { loadTf } from "../tf.js";
 import type { GenreScore } from "../types.js";
+import type { HeardModel } from "./heard.js";
 import { EMBEDDING_LAYER, runNetwork } from "./network.js";
 import { applyScaler, type FeatureRecord, type Scaler } from "./scaler.js";
 
@@ -13,6 +14,8 @@ const MODEL_FILE = "model.json";
 const WEIGHTS_FILE = "weights.bin";
 const SCALER_FILE = "scaler.json";
 const LABELS_FILE = "labels.json";
+/** Expert B and its pooling with the MLP (absent in a features-only model). */
+const HEARD_FILE = "heard.json";
 
 export interface Prediction {
   /** Every label, highest probability first. */
@@ -28,7 +31,11 @@ export interface GenreModel {
   embeddingSize: number;
   scaler: Scaler;
   network: LayersModel;
-  /** One prediction per feature record, computed in a single batch. */
+  /** Expert B and the fusion, when the model hears with the pretrained networks too. */
+  heard?: HeardModel;
+  /** Expert A's probabilities in `labels` order, one row per feature record, in a single batch. */
+  probabilities(records: FeatureRecord[]): number[][];
+  /** Expert A's prediction per feature record, computed in a single batch. */
   predict(records: FeatureRecord[]): Prediction[];
 }
 
@@ -36,12 +43,18 @@ function toJson(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
 }
 
-/** sha256 over weights, scaler and labels (in that order), first 12 hex digits. */
-export function modelVersionOf(weights: Uint8Array, scalerJson: string, labelsJson: string): string {
+/** sha256 over weights, scaler, labels and heard.json if there is one (in that order), first 12 hex digits. */
+export function modelVersionOf(
+  weights: Uint8Array,
+  scalerJson: string,
+  labelsJson: string,
+  heardJson = "",
+): string {
   return createHash("sha256")
     .update(weights)
     .update(scalerJson)
     .update(labelsJson)
+    .update(heardJson)
     .digest("hex")
     .slice(0, 12);
 }
@@ -55,6 +68,7 @@ export async function saveGenreModel(
   network: LayersModel,
   scaler: Scaler,
   labels: string[],
+  heard?: HeardModel,
 ): Promise<string> {
   const { tf } = await loadTf();
   let artifacts: io.ModelArtifacts | undefined;
@@ -75,14 +89,18 @@ export async function saveGenreModel(
   });
   const scalerJson = toJson(scaler);
   const labelsJson = toJson(labels);
+  const heardJson = heard ? toJson(heard) : "";
   await mkdir(dir, { recursive: true });
   await Promise.all([
     writeFile(path.join(dir, MODEL_FILE), modelJson),
     writeFile(path.join(dir, WEIGHTS_FILE), weights),
     writeFile(path.join(dir, SCALER_FILE), scalerJson),
     writeFile(path.join(dir, LABELS_FILE), labelsJson),
+    heard
+      ? writeFile(path.join(dir, HEARD_FILE), heardJson)
+      : rm(path.join(dir, HEARD_FILE), { force: true }),
   ]);
-  return modelVersionOf(weights, scalerJson, labelsJson);
+  return modelVersionOf(weights, scalerJson, labelsJson, heardJson);
 }
 
 async function readModelFile(dir: string, name: string): Promise<Buffer> {
@@ -97,6 +115,16 @@ async function readModelFile(dir: string, name: string): Promise<Buffer> {
   }
 }
 
+/** heard.json's text, or "" for a features-only model. */
+async function readHeardJson(dir: string): Promise<string> {
+  try {
+    return await readFile(path.join(dir, HEARD_FILE), "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return "";
+    throw error;
+  }
+}
+
 /** The version of the model in `dir` without loading TensorFlow: a hash of its defining files. */
 export async function readModelVersion(dir: string): Promise<string> {
   const [weights, scalerJson, labelsJson] = await Promise.all(
@@ -106,11 +134,11 @@ export async function readModelVersion(dir: string): Promise<string> {
     weights as Buffer,
     (scalerJson as Buffer).toString("utf8"),
     (labelsJson as Buffer).toString("utf8"),
+    await readHeardJson(dir),
   );
 }
 
-/** The vector scaled to length 1, so a dot product is a cosine (a zero vector stays as is). */
-export function l2Normalise(vector: Float32Array): Float32Array {
+function l2Normalise(vector: Float32Array): Float32Array {
   let norm = 0;
   for (const v of vector) norm += v * v;
   norm = Math.sqrt(norm);
@@ -138,27 +166,34 @@ export async function loadGenreModel(dir: string): Promise<GenreModel> {
   );
   const scaler = JSON.parse((scalerJson as Buffer).toString("utf8")) as Scaler;
   const labels = JSON.parse((labelsJson as Buffer).toString("utf8")) as string[];
+  const heardJson = await readHeardJson(dir);
+  const heard = heardJson ? (JSON.parse(heardJson) as HeardModel) : undefined;
   const embeddingLayer = network.getLayer(EMBEDDING_LAYER);
   const embeddingSize = (embeddingLayer.outputShape as number[])[1] ?? 0;
   const version = modelVersionOf(
     weightBytes,
     (scalerJson as Buffer).toString("utf8"),
     (labelsJson as Buffer).toString("utf8"),
+    heardJson,
   );
+  const run = (records: FeatureRecord[]) =>
+    runNetwork(tf, network, applyScaler(scaler, records), records.length);
+  const rows = (flat: Float32Array, width: number, count: number): number[][] =>
+    Array.from({ length: count }, (_, row) => Array.from(flat.subarray(row * width, (row + 1) * width)));
   return {
     version,
     labels,
     embeddingSize,
     scaler,
     network,
+    ...(heard ? { heard } : {}),
+    probabilities(records) {
+      if (records.length === 0) return [];
+      return rows(run(records).probabilities, labels.length, records.length);
+    },
     predict(records) {
       if (records.length === 0) return [];
-      const { probabilities, embeddings } = runNetwork(
-        tf,
-        network,
-        applyScaler(scaler, records),
-        records.length,
-      );
+      const { probabilities, embeddings } = run(records);
       return records.map((_, row) => {
         const genres = labels
           .map((genre, i) => ({ genre, probability: probabilities[row * labels.length + i] ?? 0 }))

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { COMMANDS } from "../../../src/commands/index.js";
 import { readConfig } from "../../../src/config.js";
-import { type RunningBot, startBot } from "../../../src/discord/bot.js";
+import { type RunningBot, type StartBotOptions, startBot } from "../../../src/discord/bot.js";
 import type { BotLimits } from "../../../src/discord/command.js";
 import { type Registration, registerCommands } from "../../../src/discord/register-commands.js";
 import { createLogger, type Logger } from "../../../src/log.js";
@@ -87,6 +87,8 @@ export async function startBotHarness(options: {
   spotify?: boolean;
   /** PRESENCE_INTENT=true: the bot asks for Guild Presences (`/genre` with no arguments). */
   presenceIntent?: boolean;
+  /** Default: off, so a test's catalog changes only by what it asks for. */
+  backgroundReindex?: StartBotOptions["backgroundReindex"];
 }): Promise<BotHarness & { sources: string }> {
   const logger = createLogger(process.env.TEST_LOG_LEVEL ?? "silent");
   const dir = mkdtempSync(path.join(tmpdir(), "genrebot-e2e-"));
@@ -142,6 +144,7 @@ export async function startBotHarness(options: {
       clientOptions: fake.clientOptions,
       attachmentDispatcher: fake.cdnDispatcher,
       limits: options.limits,
+      backgroundReindex: options.backgroundReindex ?? false,
       handleSignals: false,
       // Generous, so a test's in-flight analysis always finishes on a loaded machine.
       shutdownTimeoutMs: 120_000,

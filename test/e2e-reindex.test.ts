@@ -1,0 +1,73 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { openCatalog, type TrackRecord } from "../src/catalog/index.js";
+import { type BotHarness, clipSongs, SILENT_SONG, startBotHarness } from "./fakes/discord/harness.js";
+import { randomUnitVector, seededRandom, syntheticRecord } from "./helpers/catalog-records.js";
+
+/**
+ * The bot's background re-analysis: started with a catalog an older model made (real SQLite), the
+ * running bot (real discord.js on the fake gateway, real models, fake Deezer previews) re-analyses
+ * those records in place while it answers members, and keeps the one whose audio is gone.
+ */
+const OLD_MODEL = "old-model-32d";
+const SONGS = clipSongs(1).slice(0, 2);
+const GUILD = "222222222222222222";
+const random = seededRandom(21);
+const dir = mkdtempSync(path.join(tmpdir(), "genrebot-e2e-reindex-"));
+const storeUrl = `sqlite://${path.join(dir, "catalog.sqlite")}`;
+
+const OLD: TrackRecord[] = [...SONGS, SILENT_SONG].map((song, i) =>
+  syntheticRecord(i + 1, randomUnitVector(32, random), {
+    id: song.spotifyId,
+    title: song.title,
+    artists: song.artists,
+    isrc: song.isrc,
+    spotifyUrl: `https://open.spotify.com/track/${song.spotifyId}`,
+    previewSource: "deezer",
+    modelVersion: OLD_MODEL,
+    indexedAt: "2025-03-01T00:00:00.000Z",
+    heardIn: { [GUILD]: "2025-03-01T00:00:00.000Z" },
+  }),
+);
+
+let h: BotHarness;
+
+beforeAll(async () => {
+  const catalog = await openCatalog({ storeUrl, modelVersion: OLD_MODEL });
+  for (const record of OLD) await catalog.put(record);
+  await catalog.close();
+  h = await startBotHarness({
+    songs: [...SONGS, SILENT_SONG],
+    storeUrl,
+    backgroundReindex: { pauseMs: 100 },
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await h?.close();
+  rmSync(dir, { recursive: true, force: true });
+}, 120_000);
+
+describe("the bot's background re-analysis", () => {
+  it("re-analyses older-model records while the bot runs, keeping their servers and history", async () => {
+    const { catalog } = h.service;
+    await vi.waitFor(
+      () => {
+        expect(catalog.size()).toBe(SONGS.length);
+        expect(catalog.staleCount()).toBe(1);
+      },
+      { timeout: 240_000, interval: 200 },
+    );
+    for (const old of OLD.slice(0, SONGS.length)) {
+      const record = await catalog.get(old.id);
+      expect(record?.modelVersion).toBe(h.service.modelVersion);
+      expect(record).toMatchObject({ id: old.id, heardIn: old.heardIn, indexedAt: old.indexedAt });
+    }
+    // Searchable again, in the server that heard them.
+    expect(catalog.size(GUILD)).toBe(SONGS.length);
+    // Its audio is gone: kept exactly as it was.
+    expect(await catalog.get(SILENT_SONG.spotifyId)).toEqual(OLD[SONGS.length]);
+  }, 300_000);
+});
