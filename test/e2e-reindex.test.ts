@@ -71,3 +71,32 @@ describe("the bot's background re-analysis", () => {
     expect(await catalog.get(SILENT_SONG.spotifyId)).toEqual(OLD[SONGS.length]);
   }, 300_000);
 });
+
+describe("the bot's background re-analysis at shutdown", () => {
+  it("stops with the bot, leaving the records to the next start", async () => {
+    const otherDir = mkdtempSync(path.join(tmpdir(), "genrebot-e2e-reindex-"));
+    const otherUrl = `sqlite://${path.join(otherDir, "catalog.sqlite")}`;
+    try {
+      const before = await openCatalog({ storeUrl: otherUrl, modelVersion: OLD_MODEL });
+      for (const record of OLD) await before.put(record);
+      await before.close();
+      // An hour's pause before the first track: only stopping on shutdown lets close() return
+      // before the harness's two-minute shutdown bound.
+      const bot = await startBotHarness({
+        songs: [...SONGS, SILENT_SONG],
+        storeUrl: otherUrl,
+        backgroundReindex: { pauseMs: 3_600_000 },
+      });
+      expect(bot.service.catalog.staleCount()).toBe(OLD.length);
+      await bot.close();
+      const after = await openCatalog({ storeUrl: otherUrl, modelVersion: OLD_MODEL });
+      try {
+        for (const old of OLD) expect(await after.get(old.id)).toEqual(old);
+      } finally {
+        await after.close();
+      }
+    } finally {
+      rmSync(otherDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

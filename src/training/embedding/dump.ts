@@ -87,7 +87,9 @@ export async function readDump(file = DUMP_FILE): Promise<ClipOutputs[]> {
     const clip = JSON.parse(line) as ClipOutputs;
     clips.set(`${clip.genre}/${clip.id}`, clip);
   }
-  return [...clips.values()];
+  // In genre and id order whatever order the runs appended them in, so every fit sees the same matrix.
+  const order = (c: ClipOutputs) => EMOTIFY_GENRES.indexOf(c.genre as never) * 1000 + c.id;
+  return [...clips.values()].sort((a, b) => order(a) - order(b));
 }
 
 /** Dumps the genres named on the command line (default: all), so two processes can share the work. */

@@ -55,6 +55,7 @@ export function fitPca(rows: Float64Array[], k: number): Float64Array {
       for (let i = 0; i < d; i++) axes[c * d + i] = (axes[c * d + i] as number) + weight * (row[i] as number);
     }
   }
+  for (let c = 0; c < k; c++) fixSign(axes.subarray(c * d, (c + 1) * d));
   return axes;
 }
 
@@ -111,7 +112,14 @@ export function fitLda({ rows, labels }: Labelled, shrinkage: number): Float64Ar
         sum += (inverseRoot[i * d + j] as number) * (b.vectors[c * d + j] as number);
       directions[c * d + i] = sum;
     }
+  for (let c = 0; c < classes - 1; c++) fixSign(directions.subarray(c * d, (c + 1) * d));
   return directions;
+}
+
+/** An eigenvector's sign is arbitrary: make its largest component positive, so refits compare. */
+function fixSign(vector: Float64Array): void {
+  const largest = vector.reduce((best, v) => (Math.abs(v) > Math.abs(best) ? v : best), 0);
+  if (largest < 0) for (let i = 0; i < vector.length; i++) vector[i] = -(vector[i] as number);
 }
 
 function multiply(a: Float64Array, b: Float64Array, d: number): Float64Array {
