@@ -75,7 +75,7 @@ describe("analyzeAudio hears with the pretrained networks", () => {
     expect(error).toBeInstanceOf(NotMusicError);
     expect((error as NotMusicError).code).toBe("no-music");
     expect((error as NotMusicError).message).toMatch(/^I couldn't hear any music in this\./);
-    expect((error as NotMusicError).reason).toMatch(/^YAMNet heard music in 0% of the clip/);
+    expect((error as NotMusicError).reason).toMatch(/^YAMNet/);
   });
 
   it("hears digital silence as no music even where the loudness judge is not asked", async () => {
