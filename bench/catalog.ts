@@ -255,7 +255,11 @@ async function emotifyQuality(): Promise<number | undefined> {
   }
   const clips = emotifyClips(EMOTIFY_IDS);
   const start = performance.now();
-  const analyzed = await analyzeClips(clips);
+  const refused: typeof clips = [];
+  const analyzed = await analyzeClips(clips, refused);
+  if (refused.length > 0) {
+    console.log(`not music to the analyser, so never indexed: ${refused.map((c) => c.id).join(", ")}`);
+  }
   const analyseSeconds = (performance.now() - start) / 1000;
   const records = analyzed.map(clipRecord);
   const heldOut = (list: TrackRecord[]) => list.filter((r) => Number(r.id.split(":")[2]) > HELD_OUT_AFTER);

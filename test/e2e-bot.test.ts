@@ -131,6 +131,10 @@ describe("/genre", () => {
       `## ${genreLabel(top?.genre ?? "")} · ${Math.round((top?.probability ?? 0) * 100)}%`,
     );
     expect(embed.description).toContain("Preview audio: Deezer");
+    // musicnn's likeliest tags for the clip, those that clear 10 %.
+    const tags = expected.tags.filter((t) => t.probability >= 0.1).slice(0, 3);
+    expect(tags.length).toBeGreaterThan(0);
+    expect(embed.description).toContain(`Sounds like: ${tags.map((t) => t.tag).join(" · ")}`);
     expect(embed.footer.text).toBe(`Model ${h.service.modelVersion}`);
 
     const [chart] = reply.attachments;

@@ -2,6 +2,7 @@
 export { analyzeAudio } from "./analyze.js";
 export { extractFeatures, FEATURE_NAMES, type FeatureName } from "./features/index.js";
 export { musicnnPatches, yamnetPatches } from "./frontends/index.js";
+export { notableTags } from "./hearing.js";
 export {
   blockNames,
   expertB,
@@ -23,7 +24,14 @@ export { applyScaler, type FeatureRecord, fitScaler, type Scaler } from "./model
 export { loadGenreModel, saveGenreModel } from "./model/store.js";
 export { NotMusicError } from "./not-music.js";
 export { createAnalyzerPool } from "./pool.js";
+export { PRETRAINED_DIR } from "./pretrained/files.js";
 export { musicnnTagNames, runMusicnn, runYamnet, yamnetClassNames } from "./pretrained/index.js";
+export {
+  embeddingSize,
+  SIMILARITY_TRANSFORM_FILE,
+  type SimilarityTransform,
+  similarityEmbedding,
+} from "./similarity/index.js";
 export { loadTf, type Tf } from "./tf.js";
 export type {
   Analysis,

@@ -1,6 +1,6 @@
 import { readInputFile } from "../audio/index.js";
 import type { Analysis, GenreScore } from "../classifier/index.js";
-import { analyzeAudio } from "../classifier/index.js";
+import { analyzeAudio, notableTags } from "../classifier/index.js";
 import { loadDotEnv, readConfig } from "../config.js";
 import { UsageError } from "../errors.js";
 import type { TrackQuery } from "../service/index.js";
@@ -46,9 +46,13 @@ export function formatAnalysis(analysis: Analysis, title: string): string {
         `From the 57 features: ${analysis.experts.features[0]?.genre ?? "?"} · from the pretrained networks: ${analysis.experts.heard[0]?.genre ?? "?"}`,
       ]
     : [];
+  const tags = notableTags(analysis.tags);
   return [
     `${title} (${analysis.durationSeconds.toFixed(1)} s)`,
     ...top.map((score) => genreLine(score, width)),
+    ...(tags.length > 0
+      ? ["", `Sounds like: ${tags.map((t) => `${t.tag} ${percent(t.probability)}`).join(" · ")}`]
+      : []),
     ...experts,
     "",
     analysis.experts ? "Timeline (musicnn's 3 s patches):" : "Timeline (10 s windows, 5 s apart):",

@@ -1,5 +1,6 @@
 import { ActionRowBuilder, AttachmentBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder } from "discord.js";
 import type { TrackRecord } from "../catalog/index.js";
+import { notableTags } from "../classifier/index.js";
 import type { ReplyBody } from "../discord/index.js";
 import { cut, genreColorNumber, genreLabel, inert } from "../discord/index.js";
 import type { AnalyzedTrack } from "../service/index.js";
@@ -33,7 +34,7 @@ export function similarButtonId(trackId: string): string {
 
 /**
  * What a member sees after /genre: an embed naming the track and its top genre with confidence,
- * the chart (probability bars + timeline, rendered by the caller), where the audio came from and the model version, plus
+ * the few musicnn tags that clear a threshold ("rock · classic rock · alternative"), the chart (probability bars + timeline, rendered by the caller), where the audio came from and the model version, plus
  * buttons for similar tracks and the Spotify page. Everything a member or Spotify typed is escaped.
  */
 export function genreReply(result: AnalyzedTrack, chartPng: Uint8Array): ReplyBody {
@@ -44,11 +45,13 @@ export function genreReply(result: AnalyzedTrack, chartPng: Uint8Array): ReplyBo
   const runnerUp = second
     ? ` · then ${genreLabel(second.genre)} ${Math.round(second.probability * 100)}%`
     : "";
+  const tags = notableTags(analysis.tags);
   const lines = [
     record.artists.length > 0 ? `by **${cut(inert(record.artists.join(", ")), CREDIT_MAX)}**` : undefined,
     record.album ? `on *${cut(inert(record.album), CREDIT_MAX)}*` : undefined,
     "",
     `## ${genreLabel(top.genre)} · ${confidence}%${runnerUp}`,
+    tags.length > 0 ? `Sounds like: ${tags.map((t) => inert(t.tag)).join(" · ")}` : undefined,
     `Preview audio: ${SOURCE_NAMES[record.previewSource ?? ""] ?? record.previewSource ?? "unknown"}`,
   ].filter((line) => line !== undefined);
 

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Neighbour, TrackRecord } from "../../src/catalog/index.js";
-import { type Analysis, createAnalyzerPool } from "../../src/classifier/index.js";
+import { type Analysis, createAnalyzerPool, type NotMusicError } from "../../src/classifier/index.js";
 
 /** Real labelled clips for judging recommendations: does a clip's neighbourhood share its genre? */
 export const EMOTIFY = path.resolve(import.meta.dirname, "../../../shared/data/emotify");
@@ -30,14 +30,27 @@ export interface AnalyzedClip {
   analysis: Analysis;
 }
 
-/** Analyses every clip on a worker pool, a few at a time: the pool refuses a flood of jobs. */
-export async function analyzeClips(clips: EmotifyClip[], lanes = 4): Promise<AnalyzedClip[]> {
+/**
+ * Analyses every clip on a worker pool, a few at a time: the pool refuses a flood of jobs. A clip
+ * the analyser hears no music in (NotMusicError: Emotify's electronic/68, a soundscape) is left
+ * out, as the bot would never index it, and added to `refused` when given.
+ */
+export async function analyzeClips(
+  clips: EmotifyClip[],
+  refused: EmotifyClip[] = [],
+): Promise<AnalyzedClip[]> {
+  const lanes = 4;
   const pool = createAnalyzerPool({ size: 2 });
   const analyzed: AnalyzedClip[] = [];
   const queue = [...clips];
   const lane = async () => {
     for (let clip = queue.shift(); clip; clip = queue.shift()) {
-      analyzed.push({ clip, analysis: await pool.analyze(new Uint8Array(await readFile(clip.file))) });
+      try {
+        analyzed.push({ clip, analysis: await pool.analyze(new Uint8Array(await readFile(clip.file))) });
+      } catch (error) {
+        if ((error as NotMusicError).code !== "no-music") throw error;
+        refused.push(clip);
+      }
     }
   };
   try {

@@ -1,4 +1,4 @@
-import type { SimilarityTransform } from "../../classifier/similarity/index.js";
+import type { SimilarityTransform } from "../../classifier/index.js";
 import { symmetricEigen } from "./linalg.js";
 
 /** Rows of equal length (one per clip) and their genre indices. */

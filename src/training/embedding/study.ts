@@ -1,12 +1,12 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { PRETRAINED_DIR } from "../../classifier/pretrained/files.js";
 import {
   embeddingSize,
+  PRETRAINED_DIR,
   SIMILARITY_TRANSFORM_FILE,
   type SimilarityTransform,
   similarityEmbedding,
-} from "../../classifier/similarity/index.js";
+} from "../../classifier/index.js";
 import { type ClipOutputs, EMOTIFY_GENRES, readDump } from "./dump.js";
 import { fitSimilarityTransform, fitStandardiser } from "./fit.js";
 
