@@ -23,6 +23,13 @@ type DeezerTrackBody = {
   preview: string;
   artist: { name: string };
 };
+/** What /track/{id} adds to a search hit: the page, the ISRC, the album and every credited artist. */
+type DeezerFullTrackBody = DeezerTrackBody & {
+  isrc: string;
+  link: string;
+  album: { title: string; cover_medium: string };
+  contributors: Array<{ name: string }>;
+};
 type DeezerSearchBody = { data: DeezerTrackBody[] };
 type ItunesBody = {
   results: Array<{ trackName: string; artistName: string; trackTimeMillis: number; previewUrl: string }>;
@@ -84,13 +91,17 @@ async function fakeJson(url: string): Promise<unknown> {
 
 describe("genrebot's parsers read the real answers", () => {
   it.each(DEEZER_TRACKS)("Deezer /track/{id} and /track/isrc:{isrc}: %s", async (file) => {
-    const body = load(file) as DeezerTrackBody & { isrc: string };
+    const body = load(file) as DeezerFullTrackBody;
     const expected = {
       id: body.id,
       title: body.title,
       duration: body.duration,
       preview: body.preview,
       artist: { name: body.artist.name },
+      link: body.link,
+      isrc: body.isrc,
+      album: { title: body.album.title, cover: body.album.cover_medium },
+      contributors: body.contributors.map((c) => c.name),
     };
     const deezer = createDeezer({ http: http() });
     serveOnce("api.deezer.com", `/track/${body.id}`, body);

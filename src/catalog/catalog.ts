@@ -157,6 +157,20 @@ export async function openCatalog(options: CatalogOptions): Promise<Catalog> {
       .catch(() => {});
   }
 
+  /**
+   * Whether a write that outlived the deadline was saved after all, when the store itself bounds how
+   * long a write may run (SQLite answers within its busy wait, however starved of CPU the process is):
+   * then the write's own answer, not the deadline, says whether the track was saved. A store without
+   * such a bound (Redis) may hang for good, so there the deadline stands and settle() catches up.
+   */
+  async function landsAfterAll(saving: Promise<void>): Promise<boolean> {
+    if (store.longestWaitMs === 0) return false;
+    return withDeadline(saving, SETTLE_WAIT_MS, "a late write").then(
+      () => true,
+      () => false,
+    );
+  }
+
   // Listen before loading, so a record stored meanwhile arrives either by the load or by announcement.
   await store.listen({ changed: (id) => void fetchAnnounced(id), reconnected: () => void reload() });
   try {
@@ -193,11 +207,14 @@ export async function openCatalog(options: CatalogOptions): Promise<Catalog> {
         `embedding of ${record.id} has ${record.embedding.length} dimensions; model ${modelVersion} made ${memory.dims}`,
       );
     }
+    const saving = store.set(record.id, encodeRecord(record));
     try {
-      await guarded(store.set(record.id, encodeRecord(record)), "saving a record");
+      await guarded(saving, "saving a record");
     } catch (error) {
-      settle(record.id);
-      throw error;
+      if (!(await landsAfterAll(saving))) {
+        settle(record.id);
+        throw error;
+      }
     }
     memory.remember(record);
     await announce(record.id);
