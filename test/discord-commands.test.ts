@@ -18,7 +18,9 @@ const ALL_NAMES = [
   "stats",
   "help",
   "Genre of this track",
+  "Genre of this track (only me)",
   "Similar tracks",
+  "Similar tracks (only me)",
 ];
 
 let fake: FakeDiscord;

@@ -72,7 +72,7 @@ async function expectedAnalysis(clip: string): Promise<Analysis> {
 }
 
 describe("registration", () => {
-  it("registers /genre, /similar, /index, /forget, /help and the two message menus in the guild, /index and /forget for Manage Server only", () => {
+  it("registers /genre, /similar, /index, /forget, /help and the message menus in the guild, /index and /forget for Manage Server only", () => {
     const commands = h.fake.commands.guild.get(h.fake.guild.id) as Array<{
       name: string;
       default_member_permissions: string | null;
@@ -80,7 +80,9 @@ describe("registration", () => {
     }>;
     expect(commands.map((c) => c.name).sort()).toEqual([
       "Genre of this track",
+      "Genre of this track (only me)",
       "Similar tracks",
+      "Similar tracks (only me)",
       "forget",
       "genre",
       "help",

@@ -48,7 +48,12 @@ describe("message context menus", () => {
   it("are registered as message commands (type 3) with their display names", () => {
     const commands = h.fake.commands.guild.get(h.fake.guild.id) as Array<{ name: string; type?: number }>;
     const menus = commands.filter((c) => c.type === ApplicationCommandType.Message).map((c) => c.name);
-    expect(menus.sort()).toEqual(["Genre of this track", "Similar tracks"]);
+    expect(menus.sort()).toEqual([
+      "Genre of this track",
+      "Genre of this track (only me)",
+      "Similar tracks",
+      "Similar tracks (only me)",
+    ]);
   });
 
   it("Genre of this track: takes the first Spotify track link in the message and answers in the channel", async () => {
@@ -110,7 +115,7 @@ describe("message context menus", () => {
   });
 
   it("a message with nothing to hear gets one private sentence", async () => {
-    for (const name of ["Genre of this track", "Similar tracks"]) {
+    for (const name of ["Genre of this track", "Similar tracks (only me)"]) {
       const sent = h.fake.dispatchMessageCommand(
         name,
         { content: "what a great gig last night https://example.com/track/123" },
@@ -139,6 +144,22 @@ describe("message context menus", () => {
     expect(embed.description).toContain(ROCK.title);
     expect(embed.description).toContain(POP.title);
     expect(embed.description).toContain("demo");
+  });
+
+  it("the (only me) entries answer privately, as /genre and /similar do with private:true", async () => {
+    for (const name of ["Genre of this track (only me)", "Similar tracks (only me)"]) {
+      const sent = h.fake.dispatchMessageCommand(
+        name,
+        { content: `https://open.spotify.com/track/${ROCK.spotifyId}` },
+        someone(),
+      );
+      const ack = await h.fake.waitForAck(sent);
+      expect(ack.type).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
+      expect(Number(ack.data?.flags ?? 0) & MessageFlags.Ephemeral).toBe(MessageFlags.Ephemeral);
+      const reply = await h.fake.waitForReply(sent);
+      const embed = reply.embeds[0] as { title: string };
+      expect(embed.title).toContain(ROCK.title);
+    }
   });
 
   it("Discord accepted every request body", () => {

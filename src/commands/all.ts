@@ -19,6 +19,8 @@ export const COMMANDS: readonly Command[] = [
   forget,
   stats,
   help,
-  genreOfMessage,
-  similarOfMessage,
+  genreOfMessage.inChannel,
+  genreOfMessage.onlyForMe,
+  similarOfMessage.inChannel,
+  similarOfMessage.onlyForMe,
 ];

@@ -1,6 +1,13 @@
-import type { Attachment, Message } from "discord.js";
-import type { CommandContext } from "../discord/index.js";
-import { checkUpload, downloadAttachment } from "../discord/index.js";
+import {
+  ApplicationCommandType,
+  type Attachment,
+  ContextMenuCommandBuilder,
+  InteractionContextType,
+  type Message,
+  type MessageContextMenuCommandInteraction,
+} from "discord.js";
+import type { Command, CommandContext } from "../discord/index.js";
+import { checkUpload, downloadAttachment, replyPrivately } from "../discord/index.js";
 import type { AnalyzedTrack, TrackQuery } from "../service/index.js";
 import { checkQuery, isTrackLink } from "./track-options.js";
 
@@ -55,4 +62,30 @@ export async function hear(
     return ctx.service.analyzeFile(bytes, source.file.name, server);
   }
   return ctx.service.analyzeTrack(await ctx.service.find(source.query), server);
+}
+
+/**
+ * A message context-menu entry (right-click a message → Apps) that hears the message's track and
+ * answers with `answer`; a message with nothing to hear gets one private sentence. Needs no
+ * privileged intent: Discord sends the message with the interaction.
+ */
+export function messageMenu(
+  name: string,
+  answer: (
+    interaction: MessageContextMenuCommandInteraction,
+    ctx: CommandContext,
+    source: TrackSource,
+  ) => Promise<void>,
+): Command {
+  return {
+    data: new ContextMenuCommandBuilder()
+      .setName(name)
+      .setType(ApplicationCommandType.Message)
+      .setContexts(InteractionContextType.Guild),
+    async onMessage(interaction, ctx) {
+      const source = trackInMessage(interaction.targetMessage);
+      if (!source) await replyPrivately(interaction, NOTHING_TO_HEAR);
+      else await answer(interaction, ctx, source);
+    },
+  };
 }

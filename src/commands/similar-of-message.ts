@@ -1,28 +1,15 @@
-import {
-  ApplicationCommandType,
-  ContextMenuCommandBuilder,
-  InteractionContextType,
-  type MessageContextMenuCommandInteraction,
-} from "discord.js";
-import type { CommandContext } from "../discord/index.js";
-import { replyPrivately } from "../discord/index.js";
-import { NOTHING_TO_HEAR, trackInMessage } from "./message-track.js";
+import { messageMenu } from "./message-track.js";
 import { answerSimilar } from "./similar.js";
 
 /**
  * Right-click a message → Apps → "Similar tracks": /similar for the first Spotify or Deezer track
- * link in the message, or its first audio attachment, answered in the channel like /similar.
+ * link in the message, or its first audio attachment, answered in the channel like /similar; the
+ * "(only me)" entry answers privately, as /similar's `private:true` does.
  */
-export const data = new ContextMenuCommandBuilder()
-  .setName("Similar tracks")
-  .setType(ApplicationCommandType.Message)
-  .setContexts(InteractionContextType.Guild);
+export const inChannel = messageMenu("Similar tracks", (interaction, ctx, source) =>
+  answerSimilar(interaction, ctx, source, { sameGenre: false, ephemeral: false }),
+);
 
-export async function onMessage(
-  interaction: MessageContextMenuCommandInteraction,
-  ctx: CommandContext,
-): Promise<void> {
-  const source = trackInMessage(interaction.targetMessage);
-  if (!source) await replyPrivately(interaction, NOTHING_TO_HEAR);
-  else await answerSimilar(interaction, ctx, source, { sameGenre: false, ephemeral: false });
-}
+export const onlyForMe = messageMenu("Similar tracks (only me)", (interaction, ctx, source) =>
+  answerSimilar(interaction, ctx, source, { sameGenre: false, ephemeral: true }),
+);
