@@ -10,6 +10,7 @@ const AREAS = {
   pretrained: async () => (await import("./pretrained.js")).runPretrainedBench(),
   spotify: async () => (await import("./spotify.js")).runSpotifyBench(),
   catalog: async () => (await import("./catalog.js")).runCatalogBench(),
+  stats: async () => (await import("./stats.js")).runStatsBench(),
   bot: async () => (await import("./bot.js")).runBotBench(),
   hostile: async () => (await import("./hostile.js")).runHostileBench(),
 } as const;

@@ -1,7 +1,15 @@
-import { ButtonStyle, ComponentType, InteractionResponseType } from "discord.js";
+import {
+  ButtonStyle,
+  ComponentType,
+  GatewayIntentBits,
+  InteractionResponseType,
+  MessageFlags,
+} from "discord.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { HOW_TO_NAME_A_SONG } from "../src/commands/genre.js";
 import { COMMANDS } from "../src/commands/index.js";
 import { registerCommands } from "../src/discord/register-commands.js";
+import { inert } from "../src/discord/text.js";
 import { NO_SPOTIFY_ACCESS } from "../src/previews/index.js";
 import { type BotHarness, clipSongs, startBotHarness } from "./fakes/discord/harness.js";
 
@@ -99,6 +107,16 @@ describe("a bot with no Spotify credentials", () => {
     const reply = await h.fake.waitForReply(sent);
     expect(reply.content).toBe(`⚠️ ${NO_SPOTIFY_ACCESS}`);
     expect(reply.embeds).toEqual([]);
+  });
+
+  it("without PRESENCE_INTENT, /genre with no arguments explains how to name a song (and never asks for presences)", async () => {
+    expect((h.fake.gateway.identifies.at(-1)?.intents ?? 0) & GatewayIntentBits.GuildPresences).toBe(0);
+    const sent = h.fake.dispatchCommand("genre", {}, someone());
+    const ack = await h.fake.waitForAck(sent);
+    expect(ack.data).toMatchObject({
+      content: `⚠️ ${inert(HOW_TO_NAME_A_SONG)}`,
+      flags: MessageFlags.Ephemeral,
+    });
   });
 
   it("never calls Spotify, and Discord accepted every request body", () => {

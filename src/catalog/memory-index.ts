@@ -217,15 +217,20 @@ export class MemoryIndex {
     return this.#neighbours(this.#vectors.search(query.embedding, { k, group, accept }));
   }
 
-  /** Exact top k of a small id set, scored one by one. */
+  /** Exact top k of a small id set: every vector scored, then the filters applied best first. */
   #scoreEach(ids: Iterable<string>, query: Float32Array, k: number, accept: (id: string) => boolean) {
-    const hits: Array<{ id: string; score: number }> = [];
+    const scored: Array<{ id: string; score: number }> = [];
     for (const id of ids) {
-      if (!accept(id)) continue;
       const score = this.#vectors.dot(id, query);
-      if (score !== undefined) hits.push({ id, score });
+      if (score !== undefined) scored.push({ id, score });
     }
-    return hits.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1)).slice(0, k);
+    scored.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
+    const hits: Array<{ id: string; score: number }> = [];
+    for (const hit of scored) {
+      if (hits.length === k) break;
+      if (accept(hit.id)) hits.push(hit);
+    }
+    return hits;
   }
 
   /** Bytes of embedding storage, for memory figures. */

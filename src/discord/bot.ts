@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { Client, type ClientOptions, Events, GatewayIntentBits } from "discord.js";
+import { Client, type ClientOptions, Events, GatewayIntentBits, Partials } from "discord.js";
 import type { Dispatcher } from "undici";
 import type { Config } from "../config.js";
 import { UserFacingError } from "../errors.js";
@@ -18,7 +18,8 @@ import { WorkQueue } from "./work-queue.js";
 export interface StartBotOptions {
   /** The commands the bot answers (the same list main.ts registers). */
   commands: readonly Command[];
-  config: Pick<Config, "discord">;
+  /** `presenceIntent`: ask for Guild Presences, so /genre with no arguments can read what a member plays. */
+  config: Pick<Config, "discord"> & Partial<Pick<Config, "presenceIntent">>;
   service: TrackService;
   /** For song autocomplete (Spotify or Deezer); without it suggestions are simply empty. */
   finder?: Pick<TrackFinder, "suggest">;
@@ -74,12 +75,19 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     charts: createChartRenderer(),
     indexJobs: new Set(),
     shutdown: shutdown.signal,
+    presences: options.config.presenceIntent ?? false,
   };
   const router = createRouter(options.commands, ctx);
 
-  // Slash commands need no privileged intents; Guilds gives channel context for replies.
+  // Slash commands and context menus need no privileged intents; Guilds gives channel context for
+  // replies. Guild Presences (privileged: switched on in the developer portal) only when asked for.
   const client = new Client({
-    intents: [GatewayIntentBits.Guilds],
+    intents: [
+      GatewayIntentBits.Guilds,
+      ...(options.config.presenceIntent ? [GatewayIntentBits.GuildPresences] : []),
+    ],
+    // Presence updates may name the user by id alone; without this partial discord.js drops them.
+    partials: options.config.presenceIntent ? [Partials.User] : [],
     allowedMentions: { parse: [] },
     ...options.clientOptions,
   });

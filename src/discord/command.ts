@@ -45,6 +45,8 @@ export interface CommandContext {
   indexJobs: Set<string>;
   /** Aborted when the bot shuts down, so long jobs stop cleanly. */
   shutdown: AbortSignal;
+  /** The bot receives members' presences (PRESENCE_INTENT=true), so it can see what they play. */
+  presences: boolean;
 }
 
 /**

@@ -15,6 +15,8 @@ export interface GatewayOptions {
   guild: FakeGuild;
   heartbeatIntervalMs: number;
   url: () => string;
+  /** Privileged intents switched on for this bot in the developer portal (default none). */
+  portalIntents?: number;
 }
 
 export interface IdentifyRecord {
@@ -127,7 +129,7 @@ export class FakeGateway extends EventEmitter {
       session.socket.close(4013, "Invalid intent(s).");
       return;
     }
-    if ((d.intents & PRIVILEGED_INTENTS) !== 0) {
+    if ((d.intents & PRIVILEGED_INTENTS & ~(this.options.portalIntents ?? 0)) !== 0) {
       session.socket.close(4014, "Disallowed intent(s).");
       return;
     }

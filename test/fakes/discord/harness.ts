@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { GatewayIntentBits } from "discord.js";
 import { COMMANDS } from "../../../src/commands/index.js";
 import { readConfig } from "../../../src/config.js";
 import { type RunningBot, type StartBotOptions, startBot } from "../../../src/discord/bot.js";
@@ -99,9 +100,11 @@ export async function startBotHarness(options: {
     extendedQuota: options.extendedQuota ?? false,
   });
   const restoreHttps = internet.installGlobalHttpsAgent();
-  const fake = await FakeDiscord.start(
-    options.botPermissions === undefined ? {} : { botPermissions: options.botPermissions },
-  );
+  const fake = await FakeDiscord.start({
+    ...(options.botPermissions === undefined ? {} : { botPermissions: options.botPermissions }),
+    // As if switched on in the developer portal: the bot asks for it only with PRESENCE_INTENT=true.
+    ...(options.presenceIntent ? { portalIntents: GatewayIntentBits.GuildPresences } : {}),
+  });
   const config = readConfig(
     {
       DISCORD_TOKEN: fake.token,

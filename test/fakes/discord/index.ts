@@ -95,6 +95,8 @@ export interface FakeDiscordOptions {
   clock?: FakeClock;
   /** What the bot may do in the guild's channel (`app_permissions`, checked on channel messages). */
   botPermissions?: bigint;
+  /** Privileged intents switched on in the developer portal; asking for others closes the gateway 4014. */
+  portalIntents?: number;
 }
 
 /** Real time plus whatever a test has skipped, so a test can let 15 minutes pass at once. */
@@ -173,6 +175,7 @@ export class FakeDiscord extends EventEmitter {
       guild: this.guild,
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
       url: () => this.gatewayUrl,
+      portalIntents: options.portalIntents,
     });
     this.routes = this.buildRoutes();
   }
@@ -219,6 +222,40 @@ export class FakeDiscord extends EventEmitter {
 
   member(name: string): FakeUser {
     return userPayload(name);
+  }
+
+  /**
+   * A member's presence changes (PRESENCE_UPDATE, sent only to bots with the Guild Presences intent):
+   * `spotify` is what Discord shows while they listen on Spotify, undefined when they stop.
+   */
+  updatePresence(
+    user: FakeUser,
+    spotify?: { trackId: string; title: string; artists: string[]; album: string },
+  ): void {
+    const now = this.clock.now();
+    this.gateway.dispatch("PRESENCE_UPDATE", {
+      user: { id: user.id },
+      guild_id: this.guild.id,
+      status: "online",
+      client_status: { desktop: "online" },
+      activities: spotify
+        ? [
+            {
+              type: 2,
+              name: "Spotify",
+              id: "spotify:1",
+              created_at: now,
+              timestamps: { start: now - 30_000, end: now + 150_000 },
+              sync_id: spotify.trackId,
+              details: spotify.title,
+              state: spotify.artists.join("; "),
+              assets: { large_text: spotify.album, large_image: `spotify:ab67616d0000b273${"0".repeat(24)}` },
+              party: { id: `spotify:${user.id}` },
+              flags: 48,
+            },
+          ]
+        : [],
+    });
   }
 
   /** Another server the bot is in, for interactions sent `as: { guild }`. */
