@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AudioError } from "../src/audio/index.js";
 import { type AnalyzerPool, analyzeAudio, createAnalyzerPool } from "../src/classifier/index.js";
-import { readModelVersion } from "../src/classifier/model/store.js";
+import { analysisVersion } from "../src/classifier/version.js";
 import { DEFAULT_MODEL_DIR } from "../src/config.js";
 import { genrebot } from "./helpers/genrebot.js";
 
@@ -47,7 +47,7 @@ describe("analyzer pool", () => {
     expect(bytes[2]?.byteLength).toBeGreaterThan(0);
     const again = await pool.analyze(bytes[2] as Uint8Array);
     expect(again.genres).toEqual(pooled[2]?.genres);
-    expect(await pool.modelVersion()).toBe(await readModelVersion(DEFAULT_MODEL_DIR));
+    expect(await pool.modelVersion()).toBe(await analysisVersion(DEFAULT_MODEL_DIR));
   }, 300_000);
 
   it("refuses work after close", async () => {
@@ -67,7 +67,7 @@ describe("genrebot classify", () => {
     expect(stdout).toMatch(/^Sounds like: rock \d+% · classic rock \d+% · alternative \d+%$/m);
     expect(stdout.match(/^ {2}\d:\d\d–\d:\d\d/gm)).toHaveLength(10);
     expect(stdout).toMatch(/From the 57 features: \w+ · from the pretrained networks: \w+/);
-    expect(stdout).toContain(`model ${await readModelVersion(DEFAULT_MODEL_DIR)}`);
+    expect(stdout).toContain(`model ${await analysisVersion(DEFAULT_MODEL_DIR)}`);
   }, 120_000);
 
   it("--json prints the whole analysis with the embedding as an array", async () => {

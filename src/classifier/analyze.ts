@@ -4,10 +4,12 @@ import { analyzeFrames, FEATURE_NAMES, isFeatureName, summarizeFrames } from "./
 import { musicnnPatches, yamnetPatches } from "./frontends/index.js";
 import { hearWithMusicnn, hearWithYamnet } from "./hearing.js";
 import { heardGenres } from "./model/fused.js";
-import { type GenreModel, loadGenreModel } from "./model/store.js";
+import { type GenreModel, l2Normalise, loadGenreModel } from "./model/store.js";
 import { assertAudible, NotMusicError } from "./not-music.js";
 import { clipOutputsOf, patchOutputsOf } from "./pretrained/outputs.js";
+import { loadSimilarityTransform, similarityEmbedding } from "./similarity/index.js";
 import type { Analysis, TimelineWindow } from "./types.js";
+import { analysisVersion } from "./version.js";
 
 export const TIMELINE_WINDOW_SECONDS = 10;
 export const TIMELINE_HOP_SECONDS = 5;
@@ -49,7 +51,7 @@ export function timelineWindows(
 
 /**
  * Bytes of any supported audio file → genre distribution, timeline, tags, music judgement,
- * embedding. One decode feeds two rates: 16 kHz for the pretrained networks, 22.05 kHz for the
+ * similarity embedding (v2, from musicnn's `dense` layer: see similarity/). One decode feeds two rates: 16 kHz for the pretrained networks, 22.05 kHz for the
  * 57 features. YAMNet listens first (the cheapest network) and a clip it hears no music in is
  * refused before anything else runs. musicnn names the clip's tags and each 3 s patch's.
  * The genre head reads the 57 features as before: one frame-level pass over the whole clip; the
@@ -81,7 +83,10 @@ export async function analyzeAudio(
     tags: musicnn.tags,
     music: yamnet.music,
     patches: musicnn.patches,
-    modelVersion: model.version,
+    // Similarity v2: what musicnn hears, through the transform fitted on Emotify 1–60, scaled to
+    // length 1 as the catalog compares by dot product (cosines are unchanged).
+    embedding: l2Normalise(similarityEmbedding(await loadSimilarityTransform(), musicnn.dense)),
+    modelVersion: await analysisVersion(options.modelDir),
     durationSeconds: audio.durationSeconds,
     features,
   };
@@ -113,7 +118,6 @@ export async function analyzeAudio(
         endSeconds: p.endSeconds,
         genres: perPatch[i]?.genres ?? [],
       })),
-      embedding: whole.embedding,
     };
   }
   const windows = timelineWindows(audio.samples.length, audio.sampleRate);
@@ -125,5 +129,5 @@ export async function analyzeAudio(
     endSeconds: end / audio.sampleRate,
     genres: perWindow[i]?.genres ?? [],
   }));
-  return { ...heard, genres: whole.genres, timeline, embedding: whole.embedding };
+  return { ...heard, genres: whole.genres, timeline };
 }

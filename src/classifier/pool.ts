@@ -5,9 +5,9 @@ import { DEFAULT_MODEL_DIR } from "../config.js";
 import { UserFacingError } from "../errors.js";
 import { startTsWorker } from "../lib/ts-worker.js";
 import { log } from "../log.js";
-import { readModelVersion } from "./model/store.js";
 import type { JobRequest, SerialisedError, WorkerJob, WorkerMessage, WorkerReply } from "./pool-protocol.js";
 import type { Analysis, AnalyzerPool } from "./types.js";
+import { analysisVersion } from "./version.js";
 
 export interface AnalyzerPoolOptions {
   /** Worker threads; default one per core. */
@@ -254,7 +254,7 @@ export function createAnalyzerPool(options: AnalyzerPoolOptions = {}): FeaturePo
       if (!("features" in reply)) throw new Error("worker answered a feature job with something else");
       return reply.features;
     },
-    modelVersion: () => readModelVersion(modelDir),
+    modelVersion: () => analysisVersion(modelDir),
     async close(): Promise<void> {
       closed = true;
       clearInterval(watchdog);

@@ -51,8 +51,12 @@ export interface Analysis {
   music: MusicJudgement;
   /** What the networks hear in each 3 s patch, in order. */
   patches: PatchPicture[];
-  /** The model's penultimate layer, L2-normalised: compare tracks by cosine similarity. */
+  /**
+   * The similarity embedding v2 (35 dims, from musicnn's `dense` layer: classifier/similarity),
+   * L2-normalised: compare tracks by cosine similarity.
+   */
   embedding: Float32Array;
+  /** analysisVersion(): the genre model, musicnn and the similarity transform together. */
   modelVersion: string;
   durationSeconds: number;
   /** The whole clip's 57 features, as the model saw them before scaling. */

@@ -16,8 +16,6 @@ export interface FusedPrediction {
   /** The fused distribution, highest first. */
   genres: GenreScore[];
   experts: { features: GenreScore[]; heard: GenreScore[] };
-  /** Expert A's embedding (the similarity index keeps using it until embedding v2 lands). */
-  embedding: Float32Array;
 }
 
 /**
@@ -33,7 +31,6 @@ export async function heardGenres(
   const names = { tags: await musicnnTagNames(), classes: await yamnetClassNames() };
   const records = clips.map((c) => c.features);
   const pA = model.probabilities(records);
-  const embeddings = model.predict(records).map((p) => p.embedding);
   const headP = headProbabilities(
     heard.head,
     clips.map((c) => heardRecord(heard.head.blocks, c.outputs, c.features)),
@@ -50,7 +47,6 @@ export async function heardGenres(
     return {
       genres: ranked(model.labels, fused),
       experts: { features: ranked(model.labels, a), heard: ranked(model.labels, b) },
-      embedding: embeddings[i] as Float32Array,
     };
   });
 }

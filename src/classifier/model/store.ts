@@ -138,7 +138,8 @@ export async function readModelVersion(dir: string): Promise<string> {
   );
 }
 
-function l2Normalise(vector: Float32Array): Float32Array {
+/** The vector scaled to length 1, so a dot product is a cosine (a zero vector stays as is). */
+export function l2Normalise(vector: Float32Array): Float32Array {
   let norm = 0;
   for (const v of vector) norm += v * v;
   norm = Math.sqrt(norm);
