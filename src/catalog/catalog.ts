@@ -188,16 +188,20 @@ export async function openCatalog(options: CatalogOptions): Promise<Catalog> {
     }
   }
 
-  /** The stored record (decoded), or undefined; throws StoreUnavailableError when the store is down. */
-  async function stored(id: string): Promise<TrackRecord | undefined> {
-    const raw = await guarded(store.get(id), "reading a record");
-    if (raw === undefined) return undefined;
+  /** The record decoded, or undefined (logged) when what is stored cannot be read. */
+  function readable(raw: unknown, id: string): TrackRecord | undefined {
     try {
       return decodeRecord(raw, id);
     } catch (error) {
       logger.warn({ id, reason: (error as Error).message }, "unreadable catalog record");
       return undefined;
     }
+  }
+
+  /** The stored record (decoded), or undefined; throws StoreUnavailableError when the store is down. */
+  async function stored(id: string): Promise<TrackRecord | undefined> {
+    const raw = await guarded(store.get(id), "reading a record");
+    return raw === undefined ? undefined : readable(raw, id);
   }
 
   async function write(record: TrackRecord): Promise<void> {
@@ -285,13 +289,7 @@ export async function openCatalog(options: CatalogOptions): Promise<Catalog> {
         logger.warn({ id, err: error }, "catalog store unavailable; answering from memory");
         return memory.get(id);
       }
-      if (raw === undefined) return undefined;
-      try {
-        return decodeRecord(raw, id);
-      } catch (error) {
-        logger.warn({ id, reason: (error as Error).message }, "unreadable catalog record");
-        return undefined;
-      }
+      return raw === undefined ? undefined : readable(raw, id);
     },
 
     isCurrent: (record) => memory.isCurrent(record),

@@ -2,7 +2,14 @@ import Keyv from "keyv";
 import { UserFacingError } from "../errors.js";
 import type { HttpOptions } from "../http/index.js";
 import { type Logger, log } from "../log.js";
-import { looksLikeLink, parseSpotifyLink, type Track, type TrackFinder, unquote } from "../spotify/index.js";
+import {
+  looksLikeLink,
+  notFoundOn,
+  parseSpotifyLink,
+  searchTerms,
+  type Track,
+  type TrackFinder,
+} from "../spotify/index.js";
 import { createDeezer, type DeezerTrack } from "./deezer.js";
 
 /**
@@ -89,23 +96,13 @@ export function createDeezerFinder(options: DeezerFinderOptions = {}): TrackFind
     name: "Deezer",
 
     async search(artist, song) {
-      const link = [song, artist].find(looksLikeLink);
-      if (link) return [await track(link)];
-      const title = unquote(song);
-      const by = unquote(artist);
-      if (!title && !by)
-        throw new UserFacingError("not-found", "Tell me a song title (and ideally the artist) to look for.");
+      const terms = searchTerms(artist, song);
+      if ("link" in terms) return [await track(terms.link)];
+      const { title, by } = terms;
       let hits = await deezer.search(by, title);
       // Fielded search is strict about spelling and word order; free text is forgiving.
       if (hits.length === 0) hits = await deezer.searchText(`${title} ${by}`.trim());
-      if (hits.length === 0) {
-        throw new UserFacingError(
-          "not-found",
-          by
-            ? `I couldn't find “${song.trim()}” by ${artist.trim()} on Deezer.`
-            : `I couldn't find “${song.trim()}” on Deezer.`,
-        );
-      }
+      if (hits.length === 0) throw notFoundOn("Deezer", artist, song);
       return hits.map(fromDeezer);
     },
 

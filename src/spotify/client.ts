@@ -15,7 +15,7 @@ import { withDeadline } from "../lib/deadline.js";
 import { type Logger, log } from "../log.js";
 import { isSpotifyId, looksLikeLink, parseSpotifyLink, type SpotifyLink } from "./links.js";
 import { toFullTrack, toTrack } from "./map.js";
-import { unquote } from "./match.js";
+import { notFoundOn, searchTerms } from "./match.js";
 import type { Track } from "./types.js";
 
 /**
@@ -255,24 +255,14 @@ export function createSpotify(options: SpotifyOptions): SpotifyClient {
     name: "Spotify",
 
     async search(artist, song) {
-      const link = [song, artist].find(looksLikeLink);
-      if (link) return [await track(link)];
-      const title = unquote(song);
-      const by = unquote(artist);
-      if (!title && !by)
-        throw new UserFacingError("not-found", "Tell me a song title (and ideally the artist) to look for.");
+      const terms = searchTerms(artist, song);
+      if ("link" in terms) return [await track(terms.link)];
+      const { title, by } = terms;
       const fielded = [title && `track:"${title}"`, by && `artist:"${by}"`].filter(Boolean).join(" ");
       let tracks = await searchTracks(fielded);
       // Fielded search is strict about spelling and word order; free text is forgiving.
       if (tracks.length === 0) tracks = await searchTracks(`${title} ${by}`.trim());
-      if (tracks.length === 0) {
-        throw new UserFacingError(
-          "not-found",
-          by
-            ? `I couldn't find “${song.trim()}” by ${artist.trim()} on Spotify.`
-            : `I couldn't find “${song.trim()}” on Spotify.`,
-        );
-      }
+      if (tracks.length === 0) throw notFoundOn("Spotify", artist, song);
       return tracks;
     },
 

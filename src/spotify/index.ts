@@ -8,5 +8,5 @@ export {
   type TrackFinder,
 } from "./client.js";
 export { looksLikeLink, parseSpotifyLink, type SpotifyLink, type SpotifyLinkKind } from "./links.js";
-export { isSameRecording, searchableTitle, unquote } from "./match.js";
+export { isSameRecording, notFoundOn, searchableTitle, searchTerms, unquote } from "./match.js";
 export type { Preview, PreviewSource, Track } from "./types.js";

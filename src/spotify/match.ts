@@ -1,3 +1,5 @@
+import { UserFacingError } from "../errors.js";
+import { looksLikeLink } from "./links.js";
 /**
  * Deciding whether a Deezer or iTunes search hit is the same recording as a Spotify track. Titles
  * differ in decoration across services ("Song - Remastered 2011", "Song (feat. X)"), so both sides
@@ -59,4 +61,28 @@ export function isSameRecording(
 /** For fielded queries (`track:"…"`): a quote inside the value would end the field early. */
 export function unquote(text: string): string {
   return text.replace(/"/g, " ").trim();
+}
+
+/**
+ * What a finder's `search(artist, song)` was asked for: a link pasted into either field, or the
+ * title and artist ready for a fielded query. Both empty is refused in one sentence.
+ */
+export function searchTerms(artist: string, song: string): { link: string } | { title: string; by: string } {
+  const link = [song, artist].find(looksLikeLink);
+  if (link) return { link };
+  const title = unquote(song);
+  const by = unquote(artist);
+  if (!title && !by)
+    throw new UserFacingError("not-found", "Tell me a song title (and ideally the artist) to look for.");
+  return { title, by };
+}
+
+/** The one sentence for a search that found nothing on `service`. */
+export function notFoundOn(service: string, artist: string, song: string): UserFacingError {
+  return new UserFacingError(
+    "not-found",
+    unquote(artist)
+      ? `I couldn't find “${song.trim()}” by ${artist.trim()} on ${service}.`
+      : `I couldn't find “${song.trim()}” on ${service}.`,
+  );
 }
