@@ -23,6 +23,7 @@ import {
 import { musicnnPatches, yamnetPatches } from "../src/classifier/frontends/index.js";
 import { hearWithMusicnn, hearWithYamnet } from "../src/classifier/hearing.js";
 import { createAnalyzerPool } from "../src/classifier/pool.js";
+import { median } from "./median.js";
 
 const DATA_DIR = path.resolve(import.meta.dirname, "../../shared/data");
 const CLIPS = ["rock/1.mp3", "classical/1.mp3", "electronic/1.mp3", "pop/1.mp3"].map((f) =>
@@ -33,11 +34,6 @@ const POOL_SIZE = 2;
 const POOL_CLIPS = 8;
 /** Rounds of POOL_CLIPS clips: one round is easily skewed by whatever else holds the cores. */
 const POOL_ROUNDS = 3;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
 
 function p99(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

@@ -4,17 +4,13 @@ import path from "node:path";
 import { runMusicnn, runYamnet } from "../src/classifier/pretrained/index.js";
 import { loadTf } from "../src/classifier/tf.js";
 import { MODELS_SOURCE_DIR } from "../src/training/convert/main.js";
+import { median } from "./median.js";
 import { musicnnOnTfjs } from "./musicnn-tfjs.js";
 
 const RUNS = 7;
 /** A 30 s clip: 10 musicnn patches of 3 s, 61 YAMNet patches of 0.96 s (hop 0.48 s). */
 const MUSICNN_PATCHES = 10;
 const YAMNET_PATCHES = 61;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
 
 /** CPU and wall medians of `work` over RUNS warm runs (after one untimed run). */
 async function measure(work: () => unknown): Promise<{ cpu: number; wall: number }> {

@@ -5,6 +5,7 @@ import { createLogger } from "../src/log.js";
 import { createPreviewResolver } from "../src/previews/index.js";
 import { createSpotify, type Track } from "../src/spotify/index.js";
 import { emotifyClip, type FakeSong, fakeSpotifyId, startFakeInternet } from "../test/fakes/index.js";
+import { median } from "./median.js";
 
 /**
  * Spotify/preview figures against the loopback fake internet, so they show genrebot's own
@@ -38,10 +39,6 @@ async function time(rounds: number, task: () => Promise<unknown>): Promise<numbe
     samples.push(performance.now() - start);
   }
   return samples;
-}
-
-function median(samples: number[]): number {
-  return [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)] ?? Number.NaN;
 }
 
 export async function runSpotifyBench(): Promise<void> {

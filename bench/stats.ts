@@ -1,6 +1,7 @@
 import { MemoryIndex } from "../src/catalog/memory-index.js";
 import { ServerStatsCache } from "../src/catalog/server-stats.js";
 import { randomUnitVector, seededRandom, syntheticRecord } from "../test/helpers/catalog-records.js";
+import { median } from "./median.js";
 
 /**
  * /stats and per-server /similar on a 100k-track catalog: one server's summary (counts, months and
@@ -13,11 +14,6 @@ const DIMS = 64;
 const ROUNDS = 5;
 const QUERIES = 200;
 const SERVER = "123456789012345678";
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
 
 function measure(rounds: number, run: (i: number) => void): { wall: number; cpu: number } {
   const wall: number[] = [];

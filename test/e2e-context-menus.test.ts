@@ -1,9 +1,7 @@
 import { readFileSync } from "node:fs";
 import { ApplicationCommandType, InteractionResponseType, MessageFlags } from "discord.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { COMMANDS } from "../src/commands/index.js";
 import { NOTHING_TO_HEAR } from "../src/commands/message-track.js";
-import { registerCommands } from "../src/discord/register-commands.js";
 import { type BotHarness, clipSongs, startBotHarness } from "./fakes/discord/harness.js";
 
 /**
@@ -31,13 +29,7 @@ const someone = () => ({ user: h.fake.member(`member${++memberCount}`) });
 
 beforeAll(async () => {
   h = await startBotHarness({ songs: SONGS });
-  await registerCommands({
-    commands: COMMANDS,
-    token: h.fake.token,
-    clientId: h.fake.applicationId,
-    guildId: h.fake.guild.id,
-    api: h.fake.apiUrl,
-  });
+  await h.registerCommands();
 }, 120_000);
 
 afterAll(async () => {

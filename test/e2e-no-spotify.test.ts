@@ -7,8 +7,6 @@ import {
 } from "discord.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HOW_TO_NAME_A_SONG } from "../src/commands/genre.js";
-import { COMMANDS } from "../src/commands/index.js";
-import { registerCommands } from "../src/discord/register-commands.js";
 import { inert } from "../src/discord/text.js";
 import { NO_SPOTIFY_ACCESS } from "../src/previews/index.js";
 import { type BotHarness, clipSongs, startBotHarness } from "./fakes/discord/harness.js";
@@ -33,13 +31,7 @@ const spotifyCalls = () =>
 
 beforeAll(async () => {
   h = await startBotHarness({ songs: SONGS, spotify: false });
-  await registerCommands({
-    commands: COMMANDS,
-    token: h.fake.token,
-    clientId: h.fake.applicationId,
-    guildId: h.fake.guild.id,
-    api: h.fake.apiUrl,
-  });
+  await h.registerCommands();
 }, 120_000);
 
 afterAll(async () => {

@@ -1,7 +1,5 @@
 import { MessageFlags } from "discord.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { COMMANDS } from "../src/commands/index.js";
-import { registerCommands } from "../src/discord/register-commands.js";
 import { type BotHarness, clipSongs, startBotHarness } from "./fakes/discord/harness.js";
 import { ADMIN_PERMISSIONS, type FakeGuild, type Sender } from "./fakes/discord/index.js";
 
@@ -36,13 +34,7 @@ async function reply(name: string, options: Record<string, string | boolean>, as
 beforeAll(async () => {
   h = await startBotHarness({ songs: SONGS });
   second = h.fake.otherGuild();
-  await registerCommands({
-    commands: COMMANDS,
-    token: h.fake.token,
-    clientId: h.fake.applicationId,
-    guildId: h.fake.guild.id,
-    api: h.fake.apiUrl,
-  });
+  await h.registerCommands();
   // The first server hears three tracks, the second two, one of them shared.
   for (const s of [ROCK, POP, CLASSICAL]) await reply("genre", { link: link(s) }, inServer());
   for (const s of [ROCK, ELECTRONIC]) await reply("genre", { link: link(s) }, inServer(second));
