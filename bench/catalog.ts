@@ -19,6 +19,7 @@ import {
   syntheticRecord,
 } from "../test/helpers/catalog-records.js";
 import { analyzeClips, clipRecord, emotifyClips, precisionAtK } from "../test/helpers/emotify.js";
+import { timeRuns } from "./timing.js";
 
 /**
  * Catalog figures: k=10 query latency (median, p99) and memory per track at 10k/100k/1M synthetic
@@ -71,16 +72,7 @@ interface Timing {
 }
 
 function timeEach(count: number, run: (i: number) => void): Timing {
-  const wall: number[] = [];
-  const cpu: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const cpuStart = process.cpuUsage();
-    const start = performance.now();
-    run(i);
-    wall.push(performance.now() - start);
-    const used = process.cpuUsage(cpuStart);
-    cpu.push((used.user + used.system) / 1000);
-  }
+  const { wall, cpu } = timeRuns(count, run);
   wall.sort((a, b) => a - b);
   cpu.sort((a, b) => a - b);
   return { median: percentile(wall, 0.5), p99: percentile(wall, 0.99), cpuMedian: percentile(cpu, 0.5) };

@@ -23,7 +23,7 @@ import {
 import { musicnnPatches, yamnetPatches } from "../src/classifier/frontends/index.js";
 import { hearWithMusicnn, hearWithYamnet } from "../src/classifier/hearing.js";
 import { createAnalyzerPool } from "../src/classifier/pool.js";
-import { median } from "./median.js";
+import { median, timeAsyncRuns } from "./timing.js";
 
 const DATA_DIR = path.resolve(import.meta.dirname, "../../shared/data");
 const CLIPS = ["rock/1.mp3", "classical/1.mp3", "electronic/1.mp3", "pop/1.mp3"].map((f) =>
@@ -60,15 +60,7 @@ function line(step: string, cpu: number[], wall: number[]): void {
  */
 async function measure(step: string, work: () => unknown): Promise<number> {
   await work();
-  const cpu: number[] = [];
-  const wall: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const cpuStart = process.cpuUsage();
-    const start = performance.now();
-    await work();
-    wall.push(performance.now() - start);
-    cpu.push(cpuMs(cpuStart));
-  }
+  const { cpu, wall } = await timeAsyncRuns(RUNS, work);
   line(step, cpu, wall);
   return median(cpu);
 }

@@ -4,8 +4,8 @@ import path from "node:path";
 import { runMusicnn, runYamnet } from "../src/classifier/pretrained/index.js";
 import { loadTf } from "../src/classifier/tf.js";
 import { MODELS_SOURCE_DIR } from "../src/training/convert/main.js";
-import { median } from "./median.js";
 import { musicnnOnTfjs } from "./musicnn-tfjs.js";
+import { median, timeAsyncRuns } from "./timing.js";
 
 const RUNS = 7;
 /** A 30 s clip: 10 musicnn patches of 3 s, 61 YAMNet patches of 0.96 s (hop 0.48 s). */
@@ -15,16 +15,7 @@ const YAMNET_PATCHES = 61;
 /** CPU and wall medians of `work` over RUNS warm runs (after one untimed run). */
 async function measure(work: () => unknown): Promise<{ cpu: number; wall: number }> {
   await work();
-  const cpu: number[] = [];
-  const wall: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const cpuStart = process.cpuUsage();
-    const start = performance.now();
-    await work();
-    wall.push(performance.now() - start);
-    const used = process.cpuUsage(cpuStart);
-    cpu.push((used.user + used.system) / 1000);
-  }
+  const { cpu, wall } = await timeAsyncRuns(RUNS, work);
   return { cpu: median(cpu), wall: median(wall) };
 }
 

@@ -5,7 +5,7 @@ import { createLogger } from "../src/log.js";
 import { createPreviewResolver } from "../src/previews/index.js";
 import { createSpotify, type Track } from "../src/spotify/index.js";
 import { emotifyClip, type FakeSong, fakeSpotifyId, startFakeInternet } from "../test/fakes/index.js";
-import { median } from "./median.js";
+import { median } from "./timing.js";
 
 /**
  * Spotify/preview figures against the loopback fake internet, so they show genrebot's own

@@ -1,7 +1,7 @@
 import { MemoryIndex } from "../src/catalog/memory-index.js";
 import { ServerStatsCache } from "../src/catalog/server-stats.js";
 import { randomUnitVector, seededRandom, syntheticRecord } from "../test/helpers/catalog-records.js";
-import { median } from "./median.js";
+import { median, timeRuns } from "./timing.js";
 
 /**
  * /stats and per-server /similar on a 100k-track catalog: one server's summary (counts, months and
@@ -16,16 +16,7 @@ const QUERIES = 200;
 const SERVER = "123456789012345678";
 
 function measure(rounds: number, run: (i: number) => void): { wall: number; cpu: number } {
-  const wall: number[] = [];
-  const cpu: number[] = [];
-  for (let i = 0; i < rounds; i++) {
-    const cpuStart = process.cpuUsage();
-    const start = performance.now();
-    run(i);
-    wall.push(performance.now() - start);
-    const used = process.cpuUsage(cpuStart);
-    cpu.push((used.user + used.system) / 1000);
-  }
+  const { wall, cpu } = timeRuns(rounds, run);
   return { wall: median(wall), cpu: median(cpu) };
 }
 
