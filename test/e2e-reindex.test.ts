@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { openCatalog, type TrackRecord } from "../src/catalog/index.js";
 import { type BotHarness, clipSongs, SILENT_SONG, startBotHarness } from "./fakes/discord/harness.js";
-import { randomUnitVector, seededRandom, syntheticRecord } from "./helpers/catalog-records.js";
+import { olderModelRecord, seededRandom } from "./helpers/catalog-records.js";
 
 /**
  * The bot's background re-analysis: started with a catalog an older model made (real SQLite), the
@@ -19,17 +19,7 @@ const dir = mkdtempSync(path.join(tmpdir(), "genrebot-e2e-reindex-"));
 const storeUrl = `sqlite://${path.join(dir, "catalog.sqlite")}`;
 
 const OLD: TrackRecord[] = [...SONGS, SILENT_SONG].map((song, i) =>
-  syntheticRecord(i + 1, randomUnitVector(32, random), {
-    id: song.spotifyId,
-    title: song.title,
-    artists: song.artists,
-    isrc: song.isrc,
-    spotifyUrl: `https://open.spotify.com/track/${song.spotifyId}`,
-    previewSource: "deezer",
-    modelVersion: OLD_MODEL,
-    indexedAt: "2025-03-01T00:00:00.000Z",
-    heardIn: { [GUILD]: "2025-03-01T00:00:00.000Z" },
-  }),
+  olderModelRecord(i + 1, song, { modelVersion: OLD_MODEL, server: GUILD, random }),
 );
 
 let h: BotHarness;

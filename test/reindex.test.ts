@@ -7,7 +7,12 @@ import { openCatalog, type TrackRecord } from "../src/catalog/index.js";
 import { run } from "../src/cli/reindex.js";
 import { clipSongs, SILENT_SONG } from "./fakes/discord/harness.js";
 import { type FakeInternet, startFakeInternet } from "./fakes/index.js";
-import { randomUnitVector, seededRandom, syntheticRecord } from "./helpers/catalog-records.js";
+import {
+  olderModelRecord,
+  randomUnitVector,
+  seededRandom,
+  syntheticRecord,
+} from "./helpers/catalog-records.js";
 import { type PrivateRedis, startPrivateRedis } from "./helpers/redis.js";
 
 /**
@@ -19,20 +24,8 @@ const SONGS = clipSongs(1).slice(0, 2);
 const GUILD = "111111111111111111";
 const random = seededRandom(12);
 
-/** What an older genrebot stored for a song: another model version, a 32-d embedding, one server. */
-function oldRecord(n: number, song: { spotifyId: string; title: string; artists: string[]; isrc?: string }) {
-  return syntheticRecord(n, randomUnitVector(32, random), {
-    id: song.spotifyId,
-    title: song.title,
-    artists: song.artists,
-    isrc: song.isrc,
-    spotifyUrl: `https://open.spotify.com/track/${song.spotifyId}`,
-    previewSource: "deezer",
-    modelVersion: OLD_MODEL,
-    indexedAt: `2025-0${n}-01T00:00:00.000Z`,
-    heardIn: { [GUILD]: `2025-0${n}-01T00:00:00.000Z` },
-  });
-}
+const oldRecord = (n: number, song: Parameters<typeof olderModelRecord>[1]) =>
+  olderModelRecord(n, song, { modelVersion: OLD_MODEL, server: GUILD, random });
 
 const OLD: TrackRecord[] = [
   ...SONGS.map((song, i) => oldRecord(i + 1, song)),

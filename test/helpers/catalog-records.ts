@@ -58,3 +58,26 @@ export function syntheticRecord(
     ...overrides,
   };
 }
+
+/**
+ * What an older genrebot stored for a song the fakes serve: model `modelVersion`, a random 32-d
+ * embedding, heard by one server in month `n` of 2025 — a record reindex must re-analyse.
+ */
+export function olderModelRecord(
+  n: number,
+  song: { spotifyId: string; title: string; artists: string[]; isrc?: string },
+  { modelVersion, server, random }: { modelVersion: string; server: string; random: () => number },
+): TrackRecord {
+  const heardAt = `2025-${String(n).padStart(2, "0")}-01T00:00:00.000Z`;
+  return syntheticRecord(n, randomUnitVector(32, random), {
+    id: song.spotifyId,
+    title: song.title,
+    artists: song.artists,
+    isrc: song.isrc,
+    spotifyUrl: `https://open.spotify.com/track/${song.spotifyId}`,
+    previewSource: "deezer",
+    modelVersion,
+    indexedAt: heardAt,
+    heardIn: { [server]: heardAt },
+  });
+}
