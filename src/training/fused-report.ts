@@ -17,7 +17,14 @@ interface ExpertsEvaluation {
 export interface FusedCard {
   version: string;
   trained: TrainedModel;
-  heads: Array<{ name: string; head: LinearHead; l2: number; cvAccuracy: number; selectAccuracy: number }>;
+  heads: Array<{
+    name: string;
+    head: LinearHead;
+    l2: number;
+    cvAccuracy: number;
+    cvLogLoss: number;
+    selectAccuracy: number;
+  }>;
   chosenHead: string;
   grid: FusionPoint[];
   chosen: GatedFusion;
@@ -81,7 +88,7 @@ export async function writeFusedModelCard(dir: string, card: FusedCard): Promise
       "blues, classical, country, disco and metal in valid, hiphop and pop in neither (they are in the withheld test part).",
     `- Emotify (Creative Commons music from Magnatune, 4 genres × 80 clips of real audio): ids 1–60 train (${card.counts.emotifyTrain}), ids 61–80 select (${card.counts.emotifySelect}). ` +
       "Classical/pop/rock join the GTZAN classes of the same name; electronic exists only in Emotify.",
-    `- Features: ${card.featureSource}. Pretrained outputs (musicnn MSD \`dense\`/\`bn_dense\`/tags, YAMNet embedding/scores, clip means over patches) through the bot's own 16 kHz path; ` +
+    `- Features: ${card.featureSource}. Pretrained outputs (musicnn MSD \`dense\`/\`bn_dense\`/tags, YAMNet embedding/scores, clip means over patches, and musicnn \`dense\` of each 3 s patch) through the bot's own 16 kHz path; ` +
       "Emotify's come from `npm run embedding:dump` (.cache/, recomputed for any clip missing).",
     "- Nothing is trained on a selection clip: the shipped networks are the training-part models themselves (no retraining on train + selection), so every figure below is the shipped model's own.",
     "",
@@ -92,7 +99,8 @@ export async function writeFusedModelCard(dir: string, card: FusedCard): Promise
       `Adam lr ${config.learningRate}, batch ${config.batchSize}, dropout ${config.dropout}, input dropout ${config.inputDropout}, input noise σ ${config.inputNoise}, L2 ${config.l2}, mixup α ${config.mixup}, ` +
       `class-balanced, seed ${config.seed}, ${trained.epochs} epochs on GTZAN train + Emotify 1–60 (model.json, weights.bin).`,
     `- **Expert B** (what the pretrained networks hear; heard.json): a class-balanced multinomial logistic regression on standardised **${card.chosenHead}** over the four Emotify genres ` +
-      "(L2 chosen by 5-fold cross-validation on ids 1–60); the seven genres Emotify has no audio for enter through the fixed mapping below: their evidence is the noisy-OR of the mapped " +
+      `${card.heads.find((h) => h.name === card.chosenHead)?.head.perPatch ? "(fitted on every 3 s patch of ids 1–60, each labelled with its clip's genre — ten times the rows of the clip means; a clip's probabilities are the normalised geometric mean of its patches') " : ""}` +
+      "(inputs and L2 chosen by 5-fold cross-validation on ids 1–60, grouped by clip, by log-loss); the seven genres Emotify has no audio for enter through the fixed mapping below: their evidence is the noisy-OR of the mapped " +
       "tag/class probabilities (the chance at least one fires); the chance that any of them fires is split among them by evidence, the rest goes to the head's four genres.",
     "- **Fusion, gated** (each expert decides what it knows): first whether the clip is one of the head's four genres or one of the other seven — the two experts' shares pooled " +
       `log-linearly, A^(1−w)·B^w with **w = ${card.chosen.groupWeight}**; then, within the four, expert B's head decides; within the seven, expert A's choice pooled with the mapping's, ` +
@@ -121,10 +129,13 @@ export async function writeFusedModelCard(dir: string, card: FusedCard): Promise
     "",
     "### Expert B head inputs (Emotify, 4-way; chosen by cross-validation on ids 1–60, not by the selection clips)",
     "",
-    "| inputs | L2 (CV) | CV accuracy, ids 1–60 | Emotify 61–80 |",
-    "|---|---|---|---|",
+    "5-fold, fold = clip index mod 5 (a clip's patches stay together); the lowest CV log-loss (mean −ln p of the true genre) chooses both L2 and the inputs, since the head's probabilities, not only its argmax, enter the pool. √ = square root of the ReLU outputs; \"each 3 s patch\" = fitted on patches, a clip scored by the geometric mean of its patches' probabilities.",
+    "",
+    "| inputs | L2 (CV) | CV log-loss, ids 1–60 | CV accuracy, ids 1–60 | Emotify 61–80 |",
+    "|---|---|---|---|---|",
     ...card.heads.map(
-      (h) => `| ${h.name} | ${h.l2} | ${percent(h.cvAccuracy)} | ${percent(h.selectAccuracy)} |`,
+      (h) =>
+        `| ${h.name} | ${h.l2} | ${h.cvLogLoss.toFixed(3)} | ${percent(h.cvAccuracy)} | ${percent(h.selectAccuracy)} |`,
     ),
     "",
     `### Fusion: Emotify 61–80 (11-way) · ten WAVs, for each weight on expert B (0 = A alone, 1 = B alone), head on ${card.chosenHead}`,
@@ -182,6 +193,7 @@ export async function writeFusedModelCard(dir: string, card: FusedCard): Promise
         name: h.name,
         l2: h.l2,
         cvAccuracy: h.cvAccuracy,
+        cvLogLoss: h.cvLogLoss,
         selectAccuracy: h.selectAccuracy,
       })),
       chosen: card.chosenHead,

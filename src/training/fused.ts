@@ -6,8 +6,8 @@ import {
   type GatedFusion,
   type GenreMapping,
   type HeardBlock,
-  headProbabilities,
-  heardRecord,
+  headClipProbabilities,
+  headRecords,
   type LinearHead,
   mappedEvidence,
   type PretrainedOutputs,
@@ -23,7 +23,7 @@ export interface HeardClip {
   outputs: PretrainedOutputs;
 }
 
-const BLOCK_SIZES = { dense: 200, bnDense: 200, yamnet: 1024 } as const;
+const BLOCK_SIZES = { dense: 200, sqrtDense: 200, bnDense: 200, yamnet: 1024 } as const;
 
 export function inputNamesOf(blocks: readonly HeardBlock[], featureNames: readonly string[]): string[] {
   return blocks.flatMap((block) =>
@@ -32,8 +32,11 @@ export function inputNamesOf(blocks: readonly HeardBlock[], featureNames: readon
 }
 
 /** The head inputs expert B's selection compares (chosen by cross-validation on the training clips). */
-export const HEAD_VARIANTS: Array<{ name: string; blocks: HeardBlock[] }> = [
+export const HEAD_VARIANTS: Array<{ name: string; blocks: HeardBlock[]; perPatch?: boolean }> = [
   { name: "musicnn dense", blocks: ["dense"] },
+  { name: "√musicnn dense", blocks: ["sqrtDense"] },
+  { name: "musicnn dense, each 3 s patch", blocks: ["dense"], perPatch: true },
+  { name: "√musicnn dense, each 3 s patch", blocks: ["sqrtDense"], perPatch: true },
   { name: "musicnn bn_dense", blocks: ["bnDense"] },
   { name: "YAMNet embedding", blocks: ["yamnet"] },
   { name: "musicnn dense + YAMNet", blocks: ["dense", "yamnet"] },
@@ -45,6 +48,7 @@ export interface HeadResult {
   head: LinearHead;
   l2: number;
   cvAccuracy: number;
+  cvLogLoss: number;
 }
 
 export function fitHead(
@@ -53,24 +57,21 @@ export function fitHead(
   blocks: HeardBlock[],
   featureNames: readonly string[],
   name = blocks.join("+"),
+  perPatch = false,
 ): HeadResult {
-  const records = clips.map((c) => heardRecord(blocks, c.outputs, c.features));
   const fitted = fitLinearHeadCv(
-    records,
+    clips.map((c) => headRecords({ blocks, perPatch }, c.outputs, c.features)),
     clips.map((c) => c.label),
     labels,
     blocks,
     inputNamesOf(blocks, featureNames),
   );
-  return { name, ...fitted };
+  return { name, ...fitted, head: perPatch ? { ...fitted.head, perPatch } : fitted.head };
 }
 
 /** Expert B's head alone on `clips`, over its own labels. */
 export function headPredictions(head: LinearHead, clips: readonly HeardClip[]): number[][] {
-  return headProbabilities(
-    head,
-    clips.map((c) => heardRecord(head.blocks, c.outputs, c.features)),
-  );
+  return headClipProbabilities(head, clips);
 }
 
 export interface NetworkNames {

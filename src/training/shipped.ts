@@ -260,14 +260,21 @@ export async function trainShippedModel(options: {
   const emotifyTruth = data.emotifySelect.map((c) => c.label);
   const wavTruth = data.wavs.map((c) => c.label);
   const heads = HEAD_VARIANTS.map((variant) => {
-    const result = fitHead(data.emotifyTrain, headLabels, variant.blocks, FEATURE_NAMES, variant.name);
+    const result = fitHead(
+      data.emotifyTrain,
+      headLabels,
+      variant.blocks,
+      FEATURE_NAMES,
+      variant.name,
+      variant.perPatch,
+    );
     const select = evaluateRows(headLabels, emotifyTruth, headPredictions(result.head, data.emotifySelect));
     options.onProgress?.(
-      `expert B head on ${variant.name}: cross-validated ${percent(result.cvAccuracy)}, Emotify 61–80 (4-way) ${percent(select.accuracy)}`,
+      `expert B head on ${variant.name}: cross-validated ${percent(result.cvAccuracy)} (log-loss ${result.cvLogLoss.toFixed(3)}), Emotify 61–80 (4-way) ${percent(select.accuracy)}`,
     );
     return { ...result, selectAccuracy: select.accuracy };
   });
-  const head = heads.reduce((best, h) => (h.cvAccuracy > best.cvAccuracy ? h : best));
+  const head = heads.reduce((best, h) => (h.cvLogLoss < best.cvLogLoss ? h : best));
 
   const pA = {
     emotify: await expertAProbabilities(

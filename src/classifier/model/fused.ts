@@ -3,8 +3,7 @@ import type { GenreScore } from "../types.js";
 import {
   expertB,
   fuseGated,
-  headProbabilities,
-  heardRecord,
+  headClipProbabilities,
   mappedEvidence,
   type PretrainedOutputs,
   ranked,
@@ -31,10 +30,7 @@ export async function heardGenres(
   const names = { tags: await musicnnTagNames(), classes: await yamnetClassNames() };
   const records = clips.map((c) => c.features);
   const pA = model.probabilities(records);
-  const headP = headProbabilities(
-    heard.head,
-    clips.map((c) => heardRecord(heard.head.blocks, c.outputs, c.features)),
-  );
+  const headP = headClipProbabilities(heard.head, clips);
   return clips.map((clip, i) => {
     const a = pA[i] as number[];
     const b = expertB(

@@ -12,6 +12,8 @@ import { applyScaler, type FeatureRecord, type Scaler } from "./scaler.js";
 export interface PretrainedOutputs {
   /** musicnn `dense` (200, after ReLU) and `bn_dense` (200). */
   dense: ArrayLike<number>;
+  /** musicnn `dense` of each 3 s patch (what a per-patch head reads). */
+  densePatches: ReadonlyArray<ArrayLike<number>>;
   bnDense: ArrayLike<number>;
   /** The 50 MSD tag probabilities in musicnn's output order. */
   tags: ArrayLike<number>;
@@ -20,8 +22,12 @@ export interface PretrainedOutputs {
   scores: ArrayLike<number>;
 }
 
-/** Which blocks of what the bot hears a head reads. */
-export type HeardBlock = "dense" | "bnDense" | "yamnet" | "features";
+/**
+ * Which blocks of what the bot hears a head reads. `sqrtDense` is the square root of musicnn's
+ * `dense`: its ReLU outputs are heavy-tailed, and the root keeps a few loud units from dominating
+ * (it helped retrieval in the similarity study and the genre head under cross-validation).
+ */
+export type HeardBlock = "dense" | "sqrtDense" | "bnDense" | "yamnet" | "features";
 
 /** For each genre, the MSD tags and AudioSet classes that name it (display names). */
 export type GenreMapping = Record<string, { msd: string[]; audioset: string[] }>;
@@ -35,6 +41,12 @@ export interface LinearHead {
   /** labels × inputs, row-major. */
   weights: number[];
   bias: number[];
+  /**
+   * Reads each 3 s musicnn patch on its own (trained on patches labelled with their clip's label);
+   * a clip's probabilities are the normalised geometric mean of its patches'. Absent: reads the
+   * clip means.
+   */
+  perPatch?: boolean;
 }
 
 /** heard.json: expert B and how it is pooled with expert A. */
@@ -64,9 +76,56 @@ export function heardRecord(
   const record: FeatureRecord = {};
   for (const block of blocks) {
     if (block === "features") Object.assign(record, features);
+    else if (block === "sqrtDense")
+      Array.from(outputs.dense, (v, i) => (record[`${block}_${i}`] = Math.sqrt(Math.max(v, 0))));
     else Array.from(outputs[block], (v, i) => (record[`${block}_${i}`] = v));
   }
   return record;
+}
+
+/**
+ * The records a head reads for one clip: one per 3 s patch for a per-patch head (the clip means
+ * when the clip is too short for a patch), else one of the clip means.
+ */
+export function headRecords(
+  head: Pick<LinearHead, "blocks" | "perPatch">,
+  outputs: PretrainedOutputs,
+  features: FeatureRecord,
+): FeatureRecord[] {
+  if (!head.perPatch || outputs.densePatches.length === 0)
+    return [heardRecord(head.blocks, outputs, features)];
+  return outputs.densePatches.map((dense) => heardRecord(head.blocks, { ...outputs, dense }, features));
+}
+
+/**
+ * Per-record distributions grouped by clip (`counts[c]` consecutive rows for clip c): each clip's
+ * normalised geometric mean (the mean of its rows' log-probabilities, softmaxed).
+ */
+export function geometricMeans(rows: readonly number[][], counts: readonly number[]): number[][] {
+  let start = 0;
+  return counts.map((count) => {
+    const group = rows.slice(start, start + count);
+    start += count;
+    const width = group[0]?.length ?? 0;
+    return softmax(
+      Array.from(
+        { length: width },
+        (_, k) => group.reduce((sum, p) => sum + Math.log(Math.max(p[k] ?? 0, FLOOR)), 0) / count,
+      ),
+    );
+  });
+}
+
+/** The head's probabilities for each clip, in `head.labels` order (per-patch heads pool their patches). */
+export function headClipProbabilities(
+  head: LinearHead,
+  clips: ReadonlyArray<{ outputs: PretrainedOutputs; features: FeatureRecord }>,
+): number[][] {
+  const perClip = clips.map((c) => headRecords(head, c.outputs, c.features));
+  return geometricMeans(
+    headProbabilities(head, perClip.flat()),
+    perClip.map((records) => records.length),
+  );
 }
 
 /** The input names of a block of `size` values (the features keep their own names). */

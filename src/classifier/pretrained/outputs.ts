@@ -9,6 +9,7 @@ const YAMNET_PATCH_SECONDS = (95 * 160 + 400) / 16000;
 export function clipOutputsOf(musicnn: MusicnnHearing, yamnet: YamnetHearing): PretrainedOutputs {
   return {
     dense: musicnn.dense,
+    densePatches: musicnn.outputs.map((p) => p.dense),
     bnDense: musicnn.bnDense,
     tags: musicnn.tagValues,
     yamnet: yamnet.embedding,
@@ -29,6 +30,7 @@ export function patchOutputsOf(musicnn: MusicnnHearing, yamnet: YamnetHearing): 
     });
     return {
       dense: patch.dense,
+      densePatches: [patch.dense],
       bnDense: patch.bnDense,
       tags: patch.tags,
       yamnet: yamnet.embedding,

@@ -7,9 +7,9 @@ import { SHARED_DATA_DIR } from "../shipped.js";
 
 /**
  * `npm run embedding:dump`: what the pretrained networks hear in every Emotify clip, through the
- * bot's own path (decode, 16 kHz, front ends, onnxruntime), as per-clip means over patches. One
- * JSON line per clip in .cache/ (gitignored), appended as it goes, so a rerun resumes. The
- * embedding study and the genre-v2 training read it.
+ * bot's own path (decode, 16 kHz, front ends, onnxruntime), as per-clip means over patches plus
+ * musicnn's `dense` per 3 s patch. One JSON line per clip in .cache/ (gitignored), appended as it
+ * goes, so a rerun resumes. The embedding study and the genre-v2 training read it.
  */
 export const EMOTIFY_GENRES = ["classical", "electronic", "pop", "rock"] as const;
 export const EMOTIFY_IDS = 80;
@@ -20,6 +20,8 @@ export interface ClipOutputs {
   id: number;
   /** MSD_musicnn, mean over the clip's 3 s patches. */
   dense: number[];
+  /** MSD_musicnn `dense` of each 3 s patch. */
+  densePatches: number[][];
   bnDense: number[];
   tags: number[];
   /** MSD_musicnn `dense`, standard deviation and maximum over the patches. */
@@ -67,6 +69,7 @@ export async function clipOutputs(bytes: Uint8Array): Promise<Omit<ClipOutputs, 
   const embedding = columnStats(yamnet.map((p) => p.embedding));
   return {
     dense: dense.mean,
+    densePatches: musicnn.map((p) => Array.from(p.dense)),
     bnDense: mean(musicnn.map((p) => p.bnDense)),
     tags: mean(musicnn.map((p) => p.tags)),
     denseStd: dense.std,
@@ -78,13 +81,17 @@ export async function clipOutputs(bytes: Uint8Array): Promise<Omit<ClipOutputs, 
   };
 }
 
-/** The dumped clips, one per genre and id (a clip dumped twice, e.g. by two overlapping runs, counts once). */
+/**
+ * The dumped clips, one per genre and id (a clip dumped twice, e.g. by two overlapping runs, counts
+ * once). A line from before the per-patch outputs were dumped counts as missing, so it is heard again.
+ */
 export async function readDump(file = DUMP_FILE): Promise<ClipOutputs[]> {
   const text = await readFile(file, "utf8").catch(() => "");
   const clips = new Map<string, ClipOutputs>();
   for (const line of text.split("\n")) {
     if (line === "") continue;
     const clip = JSON.parse(line) as ClipOutputs;
+    if (!clip.densePatches) continue;
     clips.set(`${clip.genre}/${clip.id}`, clip);
   }
   // In genre and id order whatever order the runs appended them in, so every fit sees the same matrix.
