@@ -96,6 +96,66 @@ describe("realFft", () => {
     expect(out).toEqual(reference);
   });
 
+  it("frames, windows and transforms straight from a float32 signal exactly as windowing in float64 then forwardPair", () => {
+    const signal = Float32Array.from(noise(3000, 11));
+    for (const [size, windowLength] of [
+      [512, 400],
+      [2048, 2048],
+    ] as const) {
+      const window = noise(windowLength, 13);
+      const bins = size / 2 + 1;
+      // A frame inside, one hanging off each end, one past the end (silent).
+      for (const [startA, startB] of [
+        [100, -300],
+        [3000 - 200, 3100],
+      ] as const) {
+        const frame = (start: number) =>
+          Float64Array.from({ length: size }, (_, n) =>
+            n < windowLength && start + n >= 0 && start + n < signal.length
+              ? (window[n] as number) * (signal[start + n] as number)
+              : 0,
+          );
+        const expected = { re: new Float64Array(2 * bins), im: new Float64Array(2 * bins) };
+        realFft(size).forwardPair(frame(startA), frame(startB), expected.re, expected.im, 0, bins);
+        const re = new Float32Array(2 * bins);
+        const im = new Float32Array(2 * bins);
+        realFft(size).forwardWindowedPair(signal, startA, startB, window, re, im, 0, bins);
+        expect(re).toEqual(Float32Array.from(expected.re));
+        expect(im).toEqual(Float32Array.from(expected.im));
+      }
+    }
+  });
+
+  it("masks, inverts and overlap-adds frames exactly as the plain float64 loop does", () => {
+    const size = 2048;
+    const hop = 512;
+    const bins = size / 2 + 1;
+    for (const nFrames of [1, 2, 5, 8]) {
+      const re = Float32Array.from(noise(nFrames * bins, nFrames));
+      const im = Float32Array.from(noise(nFrames * bins, nFrames + 7));
+      const mask = Float32Array.from(noise(nFrames * bins, nFrames + 9), Math.abs);
+      const window = noise(size, 17);
+      const expected = new Float64Array(size + hop * (nFrames - 1));
+      const frame = new Float64Array(size);
+      for (let t = 0; t < nFrames; t++) {
+        const cells = (a: Float32Array) => Float64Array.from(a.subarray(t * bins, (t + 1) * bins));
+        const maskT = cells(mask);
+        realFft(size).inverse(
+          cells(re).map((v, k) => v * (maskT[k] as number)),
+          cells(im).map((v, k) => v * (maskT[k] as number)),
+          0,
+          frame,
+        );
+        for (let n = 0; n < size; n++)
+          expected[t * hop + n] =
+            (expected[t * hop + n] as number) + (window[n] as number) * (frame[n] as number);
+      }
+      const out = new Float64Array(expected.length);
+      realFft(size).overlapAddInverse(re, im, mask, nFrames, window, hop, out);
+      expect(out).toEqual(expected);
+    }
+  });
+
   it("refuses sizes that are not powers of two", () => {
     expect(() => realFft(400)).toThrow(RangeError);
   });

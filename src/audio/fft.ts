@@ -32,6 +32,18 @@ interface FftModule {
     merge: number,
   ): void;
   storeFrames(re: number, im: number, m: number, scale: number, a: number, b: number): void;
+  loadWindowed(a: number, b: number, w: number, re: number, im: number, m: number, reversed: number): void;
+  lanesFloat32(
+    re: number,
+    im: number,
+    count: number,
+    reA: number,
+    imA: number,
+    reB: number,
+    imB: number,
+  ): void;
+  maskedMerge(re: number, im: number, count: number, a: number, b: number): void;
+  overlapAdd(acc: number, w: number, x: number, size: number): void;
 }
 
 let module: FftModule | undefined;
@@ -71,6 +83,18 @@ export class RealFft {
   private readonly frameB: number;
   private readonly halves: readonly [number, number, number, number];
   private heap = new Float64Array(0);
+  private heap32 = new Float32Array(0);
+  /** Float32 buffers of the STFT paths, allocated on first use (see `stftBuffers`). */
+  private stftAt:
+    | { frames: [number, number]; halves: [number, number, number, number]; masked: [number, number] }
+    | undefined;
+  /**
+   * Each window the STFT paths were given, zero-padded to `size` float64 values in the module's
+   * memory, for the life of the process: callers pass the same few arrays (hannWindow caches them).
+   */
+  private readonly windows = new Map<Float64Array, number>();
+  /** Overlap-add accumulators by length (float64). */
+  private readonly accumulators = new Map<number, number>();
 
   constructor(size: number) {
     if (!Number.isInteger(size) || size < 2 || (size & (size - 1)) !== 0 || size > 2 ** 22)
@@ -120,6 +144,151 @@ export class RealFft {
     const buffer = fftModule().memory.buffer;
     if (this.heap.buffer !== buffer) this.heap = new Float64Array(buffer);
     return this.heap;
+  }
+
+  /** The module's memory as float32 (a fresh view after any growth). */
+  private view32(): Float32Array {
+    const buffer = fftModule().memory.buffer;
+    if (this.heap32.buffer !== buffer) this.heap32 = new Float32Array(buffer);
+    return this.heap32;
+  }
+
+  private stftBuffers(): NonNullable<RealFft["stftAt"]> {
+    const bins = this.m + 1;
+    this.stftAt ??= {
+      frames: [allocate(4 * this.size), allocate(4 * this.size)],
+      halves: [allocate(4 * bins), allocate(4 * bins), allocate(4 * bins), allocate(4 * bins)],
+      // re, im and mask of frame A, then of frame B, `bins` float32 each (maskedMerge's layout).
+      masked: [allocate(12 * bins), allocate(12 * bins)],
+    };
+    return this.stftAt;
+  }
+
+  private windowAt(window: Float64Array): number {
+    let at = this.windows.get(window);
+    if (at === undefined) {
+      if (window.length > this.size)
+        throw new RangeError(`A window of ${window.length} does not fit ${this.size}`);
+      at = allocate(8 * this.size); // fresh memory is zero: the padding past the window
+      this.view().set(window, at / 8);
+      this.windows.set(window, at);
+    }
+    return at;
+  }
+
+  /**
+   * samples[start, start + length) into the float32 buffer at `at` (`size` values), zero outside
+   * the signal and from `length` on: one frame of a (centre-padded) STFT, before its window.
+   */
+  private loadFrame(samples: Float32Array, start: number, length: number, at: number): void {
+    const heap = this.view32();
+    const from = Math.max(0, -start);
+    const to = Math.min(length, samples.length - start);
+    if (from === 0 && to === this.size) {
+      heap.set(samples.subarray(start, start + to), at / 4);
+      return;
+    }
+    heap.fill(0, at / 4, at / 4 + this.size);
+    if (to > from) heap.set(samples.subarray(start + from, start + to), at / 4 + from);
+  }
+
+  /**
+   * Two frames of a short-time Fourier transform, straight from the signal: frame A is
+   * samples[startA, startA + window.length) (zeros where that runs past either end, and up to
+   * `size`), times `window`, then `forward`; its bins rounded to float32 (complex64, as librosa
+   * keeps an STFT) into re/im from offsetA. Frame B likewise from startB into offsetB; startB
+   * undefined transforms A alone. Equal to windowing in float64 and calling `forwardPair`.
+   */
+  forwardWindowedPair(
+    samples: Float32Array,
+    startA: number,
+    startB: number | undefined,
+    window: Float64Array,
+    re: Float32Array,
+    im: Float32Array,
+    offsetA: number,
+    offsetB: number,
+  ): void {
+    const { m } = this;
+    const { frames, halves } = this.stftBuffers();
+    const windowAt = this.windowAt(window);
+    this.loadFrame(samples, startA, window.length, frames[0]);
+    if (startB === undefined) this.view32().fill(0, frames[1] / 4, frames[1] / 4 + this.size);
+    else this.loadFrame(samples, startB, window.length, frames[1]);
+    const wasm = fftModule();
+    wasm.loadWindowed(frames[0], frames[1], windowAt, this.re, this.im, m, this.reversedAt);
+    wasm.complex(this.re, this.im, m, this.twiddlesAt);
+    wasm.realForward(this.re, this.im, m, this.cosSinAt);
+    wasm.lanesFloat32(this.re, this.im, m + 1, ...halves);
+    const heap = this.view32();
+    const bins = (at: number) => heap.subarray(at / 4, at / 4 + m + 1);
+    re.set(bins(halves[0]), offsetA);
+    im.set(bins(halves[1]), offsetA);
+    if (startB === undefined) return;
+    re.set(bins(halves[2]), offsetB);
+    im.set(bins(halves[3]), offsetB);
+  }
+
+  /**
+   * The work of an inverse STFT before its normalisation: frame t (t < nFrames) of the frame-major
+   * half spectra re/im (size/2 + 1 bins each) times the same cells of `mask`, through `inverse`,
+   * times `window`, added into `out` from t·hop (`out` holds (nFrames − 1)·hop + size samples and
+   * starts at zero). Frames are added in order, so every sample equals the plain float64 loop's.
+   * The sum is kept in a small accumulator in the module's memory and copied out as it completes.
+   */
+  overlapAddInverse(
+    re: Float32Array,
+    im: Float32Array,
+    mask: Float32Array,
+    nFrames: number,
+    window: Float64Array,
+    hop: number,
+    out: Float64Array,
+  ): void {
+    const { m, size, frameA, frameB } = this;
+    if (hop > size) throw new RangeError(`A hop of ${hop} leaves gaps between frames of ${size}`);
+    const bins = m + 1;
+    const { masked } = this.stftBuffers();
+    const windowAt = this.windowAt(window);
+    // A pair of frames from t·hop covers [t·hop, t·hop + hop + size); afterwards the first
+    // 2·hop samples of that are final.
+    const accLength = size + hop;
+    let acc = this.accumulators.get(accLength);
+    if (acc === undefined) {
+      acc = allocate(8 * accLength);
+      this.accumulators.set(accLength, acc);
+    }
+    this.view().fill(0, acc / 8, acc / 8 + accLength);
+    const wasm = fftModule();
+    for (let t = 0; t < nFrames; t += 2) {
+      const heap32 = this.view32();
+      const pair = t + 1 < nFrames;
+      for (const [j, at] of masked.entries()) {
+        const cell = (t + j) * bins;
+        if (j === 1 && !pair) {
+          heap32.fill(0, at / 4, at / 4 + 3 * bins);
+          continue;
+        }
+        heap32.set(re.subarray(cell, cell + bins), at / 4);
+        heap32.set(im.subarray(cell, cell + bins), at / 4 + bins);
+        heap32.set(mask.subarray(cell, cell + bins), at / 4 + 2 * bins);
+      }
+      wasm.maskedMerge(this.re, this.im, bins, masked[0], masked[1]);
+      wasm.realInverse(this.re, this.im, m, this.cosSinAt);
+      wasm.permute(this.re, this.im, m, this.reversedAt);
+      wasm.complex(this.re, this.im, m, this.twiddlesAt);
+      wasm.storeFrames(this.re, this.im, m, 1 / m, frameA, frameB);
+      wasm.overlapAdd(acc, windowAt, frameA, size);
+      if (pair) wasm.overlapAdd(acc + 8 * hop, windowAt, frameB, size);
+      const heap = this.view();
+      const base = t * hop;
+      const last = t + 2 >= nFrames;
+      const done = Math.min(last ? accLength : 2 * hop, out.length - base);
+      out.set(heap.subarray(acc / 8, acc / 8 + done), base);
+      if (last) break;
+      heap.copyWithin(acc / 8, acc / 8 + 2 * hop, acc / 8 + accLength);
+      heap.fill(0, acc / 8 + accLength - 2 * hop, acc / 8 + accLength);
+    }
   }
 
   /** numpy.fft.rfft(input): bins 0 … size/2 into re/im from `offset`. */

@@ -44,6 +44,85 @@
       (br_if $each (i32.lt_u (local.get $m))))
   )
 
+  ;; `loadFrames` of two float32 frames a and b (2m samples each), each sample times the float64
+  ;; window w (2m values) first: the STFT's windowing, with the same float64 products as in JS.
+  (func (export "loadWindowed") (param $a i32) (param $b i32) (param $w i32) (param $re i32) (param $im i32)
+    (param $m i32) (param $reversed i32)
+    (local $i i32) (local $j i32) (local $window v128) (local $x v128) (local $y v128)
+    (loop $each
+      (local.set $window (v128.load (i32.add (local.get $w) (i32.shl (local.get $i) (i32.const 4)))))
+      (local.set $x (f64x2.mul (local.get $window)
+        (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 3)))))))
+      (local.set $y (f64x2.mul (local.get $window)
+        (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $b) (i32.shl (local.get $i) (i32.const 3)))))))
+      (local.set $j
+        (i32.shl (i32.load (i32.add (local.get $reversed) (i32.shl (local.get $i) (i32.const 2)))) (i32.const 4)))
+      (v128.store (i32.add (local.get $re) (local.get $j))
+        (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $x) (local.get $y)))
+      (v128.store (i32.add (local.get $im) (local.get $j))
+        (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $x) (local.get $y)))
+      (local.tee $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $each (i32.lt_u (local.get $m))))
+  )
+
+  ;; Lane 0 of `count` elements of re and im rounded to float32 into reA and imA, lane 1 into reB
+  ;; and imB: the half spectra of `realForward` as complex64, like librosa's STFT.
+  (func (export "lanesFloat32") (param $re i32) (param $im i32) (param $count i32) (param $reA i32)
+    (param $imA i32) (param $reB i32) (param $imB i32)
+    (local $i i32) (local $out i32) (local $x v128) (local $y v128)
+    (loop $each
+      (local.set $x (v128.load (i32.add (local.get $re) (i32.shl (local.get $i) (i32.const 4)))))
+      (local.set $y (v128.load (i32.add (local.get $im) (i32.shl (local.get $i) (i32.const 4)))))
+      (local.set $out (i32.shl (local.get $i) (i32.const 2)))
+      (f32.store (i32.add (local.get $reA) (local.get $out)) (f32.demote_f64 (f64x2.extract_lane 0 (local.get $x))))
+      (f32.store (i32.add (local.get $reB) (local.get $out)) (f32.demote_f64 (f64x2.extract_lane 1 (local.get $x))))
+      (f32.store (i32.add (local.get $imA) (local.get $out)) (f32.demote_f64 (f64x2.extract_lane 0 (local.get $y))))
+      (f32.store (i32.add (local.get $imB) (local.get $out)) (f32.demote_f64 (f64x2.extract_lane 1 (local.get $y))))
+      (local.tee $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $each (i32.lt_u (local.get $count))))
+  )
+
+  ;; The inverse's input from two masked float32 half spectra: element i of re/im gets
+  ;; reA[i]·maskA[i] in lane 0 and reB[i]·maskB[i] in lane 1 (likewise im), as exact float64
+  ;; products of the float32 values, for `count` elements. (Arrays A and B are laid out alike:
+  ;; re, im, mask, each `count` float32 apart.)
+  (func (export "maskedMerge") (param $re i32) (param $im i32) (param $count i32) (param $a i32) (param $b i32)
+    (local $i i32) (local $in i32) (local $at i32) (local $stride i32) (local $maskA f64) (local $maskB f64)
+    (local.set $stride (i32.shl (local.get $count) (i32.const 2)))
+    (loop $each
+      (local.set $in (i32.shl (local.get $i) (i32.const 2)))
+      (local.set $at (i32.shl (local.get $i) (i32.const 4)))
+      (local.set $maskA (f64.promote_f32 (f32.load
+        (i32.add (i32.add (local.get $a) (local.get $in)) (i32.shl (local.get $stride) (i32.const 1))))))
+      (local.set $maskB (f64.promote_f32 (f32.load
+        (i32.add (i32.add (local.get $b) (local.get $in)) (i32.shl (local.get $stride) (i32.const 1))))))
+      (v128.store (i32.add (local.get $re) (local.get $at))
+        (f64x2.replace_lane 1
+          (f64x2.splat (f64.mul (f64.promote_f32 (f32.load (i32.add (local.get $a) (local.get $in)))) (local.get $maskA)))
+          (f64.mul (f64.promote_f32 (f32.load (i32.add (local.get $b) (local.get $in)))) (local.get $maskB))))
+      (v128.store (i32.add (local.get $im) (local.get $at))
+        (f64x2.replace_lane 1
+          (f64x2.splat (f64.mul (f64.promote_f32 (f32.load
+            (i32.add (i32.add (local.get $a) (local.get $in)) (local.get $stride)))) (local.get $maskA)))
+          (f64.mul (f64.promote_f32 (f32.load
+            (i32.add (i32.add (local.get $b) (local.get $in)) (local.get $stride)))) (local.get $maskB))))
+      (local.tee $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $each (i32.lt_u (local.get $count))))
+  )
+
+  ;; Windowed overlap-add of one frame: acc[n] += w[n]·x[n] for n < size (float64, size even),
+  ;; the multiply and the add rounded separately as in JS.
+  (func (export "overlapAdd") (param $acc i32) (param $w i32) (param $x i32) (param $size i32)
+    (local $at i32) (local $end i32)
+    (local.set $end (i32.shl (local.get $size) (i32.const 3)))
+    (loop $each
+      (v128.store (i32.add (local.get $acc) (local.get $at))
+        (f64x2.add (v128.load (i32.add (local.get $acc) (local.get $at)))
+          (f64x2.mul (v128.load (i32.add (local.get $w) (local.get $at))) (v128.load (i32.add (local.get $x) (local.get $at))))))
+      (local.tee $at (i32.add (local.get $at) (i32.const 16)))
+      (br_if $each (i32.lt_u (local.get $end))))
+  )
+
   ;; Lane 0 of `count` elements of re and im into the float64 arrays reA and imA, lane 1 into reB
   ;; and imB (half spectra out of `realForward`); with `merge` set, the other way round.
   (func (export "lanes") (param $re i32) (param $im i32) (param $count i32) (param $reA i32) (param $imA i32)

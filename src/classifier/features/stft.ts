@@ -71,31 +71,24 @@ export function stft(samples: Float32Array, shape: FrameShape = FEATURE_FRAMES):
   const re = new Float32Array(nFrames * nBins);
   const im = new Float32Array(nFrames * nBins);
   const fft = realFft(shape.nFft);
-  const frames = [new Float64Array(shape.nFft), new Float64Array(shape.nFft)] as const;
+  const window = hannWindow(shape.frameLength);
+  const start = (t: number) => t * shape.hop - (shape.center ? shape.nFft / 2 : 0);
   // Frames go through the FFT two at a time, one per SIMD lane (lanes never mix, so a silent
   // frame keeps an exactly zero spectrum).
   for (let t = 0; t < nFrames; t += 2) {
-    windowedFrame(samples, t, frames[0], shape);
     const pair = t + 1 < nFrames;
-    if (pair) windowedFrame(samples, t + 1, frames[1], shape);
-    fft.forwardPair(frames[0], pair ? frames[1] : undefined, re, im, t * nBins, (t + 1) * nBins);
+    fft.forwardWindowedPair(
+      samples,
+      start(t),
+      pair ? start(t + 1) : undefined,
+      window,
+      re,
+      im,
+      t * nBins,
+      (t + 1) * nBins,
+    );
   }
   return { nFrames, nBins, re, im };
-}
-
-/** Frame t of the (padded) signal times the Hann window into `frame`. */
-function windowedFrame(samples: Float32Array, t: number, frame: Float64Array, shape: FrameShape): void {
-  const { nFft, hop, frameLength, center } = shape;
-  const window = hannWindow(frameLength);
-  const start = t * hop - (center ? nFft / 2 : 0);
-  if (start >= 0 && start + frameLength <= samples.length && frameLength === nFft) {
-    for (let n = 0; n < nFft; n++) frame[n] = (window[n] as number) * (samples[start + n] as number);
-    return;
-  }
-  const from = Math.max(0, -start);
-  const to = Math.min(frameLength, samples.length - start);
-  frame.fill(0);
-  for (let n = from; n < to; n++) frame[n] = (window[n] as number) * (samples[start + n] as number);
 }
 
 /** np.abs(D) rounded to float32, as librosa's magnitude spectrogram of a complex64 STFT. */
@@ -122,34 +115,14 @@ export function powerSpectrogram(magnitude: Float32Array): Float32Array {
 /**
  * librosa.istft(D · mask, hop_length=512, window="hann", center=True, length=length): inverse
  * real FFT of each masked frame, windowed overlap-add, division by the summed squared window
- * wherever it is not ~zero, then the centre padding trimmed off. The mask is applied two frames
- * at a time into a small buffer, so a masked copy of the whole STFT is never built, and each pair
- * goes through one inverse FFT call (one frame per SIMD lane).
+ * wherever it is not ~zero, then the centre padding trimmed off. The masking, inverse FFTs and
+ * overlap-add run in the FFT module two frames at a time (RealFft.overlapAddInverse), so a masked
+ * copy of the whole STFT is never built.
  */
 export function istft(spectrum: Stft, length: number, mask: Float32Array): Float64Array {
   const { nFrames, re, im } = spectrum;
-  const window = hannWindow(N_FFT);
-  const fft = realFft(N_FFT);
-  const frames = [new Float64Array(N_FFT), new Float64Array(N_FFT)] as const;
-  const maskedRe = new Float64Array(2 * N_BINS);
-  const maskedIm = new Float64Array(2 * N_BINS);
   const sum = new Float64Array(N_FFT + HOP_LENGTH * (nFrames - 1));
-  for (let t = 0; t < nFrames; t += 2) {
-    const count = Math.min(2, nFrames - t);
-    for (let i = 0; i < count * N_BINS; i++) {
-      const cell = t * N_BINS + i;
-      const m = mask[cell] as number;
-      maskedRe[i] = (re[cell] as number) * m;
-      maskedIm[i] = (im[cell] as number) * m;
-    }
-    fft.inversePair(maskedRe, maskedIm, 0, N_BINS, frames[0], count === 2 ? frames[1] : undefined);
-    for (let j = 0; j < count; j++) {
-      const frame = frames[j] as Float64Array;
-      const start = (t + j) * HOP_LENGTH;
-      for (let n = 0; n < N_FFT; n++)
-        sum[start + n] = (sum[start + n] as number) + (window[n] as number) * (frame[n] as number);
-    }
-  }
+  realFft(N_FFT).overlapAddInverse(re, im, mask, nFrames, hannWindow(N_FFT), HOP_LENGTH, sum);
   const out = new Float64Array(length);
   const offset = N_FFT / 2;
   const available = Math.min(length, sum.length - offset);

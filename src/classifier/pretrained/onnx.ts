@@ -1,21 +1,33 @@
-import * as ort from "onnxruntime-node";
+import type * as Ort from "onnxruntime-node";
+
+/**
+ * onnxruntime-node itself, loaded on first use: its native addon costs ~70 ms to load, which the
+ * processes that never run a network (the bot's main thread, `genrebot features`) should not pay.
+ */
+let runtime: Promise<typeof Ort> | undefined;
+const onnxruntime = () => {
+  runtime ??= import("onnxruntime-node");
+  return runtime;
+};
 
 /**
  * onnxruntime-node sessions for the pretrained networks. One intra-op thread: the pool already
  * runs one worker per core, and a second thread per session buys wall time with more CPU. Each
  * file is loaded once per process (per worker thread) and shared.
  */
-const sessions = new Map<string, Promise<ort.InferenceSession>>();
+const sessions = new Map<string, Promise<Ort.InferenceSession>>();
 
-export function cachedSession(file: string): Promise<ort.InferenceSession> {
+export function cachedSession(file: string): Promise<Ort.InferenceSession> {
   let session = sessions.get(file);
   if (!session) {
-    session = ort.InferenceSession.create(file, {
-      intraOpNumThreads: 1,
-      interOpNumThreads: 1,
-      executionMode: "sequential",
-      graphOptimizationLevel: "all",
-    });
+    session = onnxruntime().then((ort) =>
+      ort.InferenceSession.create(file, {
+        intraOpNumThreads: 1,
+        interOpNumThreads: 1,
+        executionMode: "sequential",
+        graphOptimizationLevel: "all",
+      }),
+    );
     // A failed load (e.g. the models were not converted yet) must not be cached forever.
     session.catch(() => sessions.delete(file));
     sessions.set(file, session);
@@ -30,12 +42,13 @@ export function cachedSession(file: string): Promise<ort.InferenceSession> {
  * it has seen and keeps that size (see `npm run bench classifier`).
  */
 export async function runPatches<Name extends string>(
-  session: ort.InferenceSession,
+  session: Ort.InferenceSession,
   patches: readonly Float32Array[],
   shape: { frames: number; bands: number },
   outputs: readonly Name[],
   batch: number,
 ): Promise<Array<Record<Name, Float32Array>>> {
+  const ort = await onnxruntime();
   const size = shape.frames * shape.bands;
   const results: Array<Record<Name, Float32Array>> = [];
   for (let start = 0; start < patches.length; start += batch) {
