@@ -3,10 +3,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { analyzeAudio } from "../src/classifier/index.js";
+import { headClipProbabilities } from "../src/classifier/model/heard.js";
 import { loadGenreModel, readModelVersion, saveGenreModel } from "../src/classifier/model/store.js";
 import type { Analysis } from "../src/classifier/types.js";
 import { analysisVersion } from "../src/classifier/version.js";
 import { DEFAULT_MODEL_DIR } from "../src/config.js";
+import { clipOutputs } from "../src/training/embedding/dump.js";
 
 const DATA = path.resolve(import.meta.dirname, "../../shared/data");
 const MODEL_FILES = ["model.json", "weights.bin", "scaler.json", "labels.json", "heard.json"];
@@ -102,6 +104,32 @@ describe("the shipped genre model", () => {
       }
     }
   });
+
+  it("hears a clip with expert B's head patch by patch: the geometric mean of its 3 s patches' answers", async () => {
+    const { heard } = await loadGenreModel(DEFAULT_MODEL_DIR);
+    if (!heard) throw new Error("the shipped model has no expert B");
+    expect(heard.head.perPatch).toBe(true);
+    const outputs = await clipOutputs(await readFile(path.join(DATA, "emotify/pop/61.mp3")));
+    // The shipped head reads the networks' outputs only.
+    expect(heard.head.blocks).not.toContain("features");
+    const features = {};
+    expect(outputs.densePatches).toHaveLength(10);
+    const [clip] = headClipProbabilities(heard.head, [{ outputs, features }]);
+    const patches = headClipProbabilities(
+      heard.head,
+      outputs.densePatches.map((dense) => ({ outputs: { ...outputs, densePatches: [dense] }, features })),
+    );
+    const logMean = heard.head.labels.map(
+      (_, k) => patches.reduce((sum, p) => sum + Math.log(p[k] ?? 0), 0) / patches.length,
+    );
+    const norm = logMean.reduce((sum, v) => sum + Math.exp(v), 0);
+    for (const [k, p] of (clip ?? []).entries()) {
+      expect(p).toBeCloseTo(Math.exp(logMean[k] ?? 0) / norm, 6);
+    }
+    // Not the head on the clip means: the patches are what it was fitted on.
+    const onMeans = headClipProbabilities({ ...heard.head, perPatch: false }, [{ outputs, features }]);
+    expect(onMeans[0]).not.toEqual(clip);
+  }, 120_000);
 
   it("reports the whole clip's 57 features and the model version", async () => {
     const analysis = analyses.get("emotify/rock/1.mp3") as Analysis;

@@ -33,6 +33,7 @@ import {
 } from "./fused.js";
 import { writeFusedModelCard } from "./fused-report.js";
 import { GENRE_MAPPING } from "./genre-mapping.js";
+import { HEAD_EXPLORED } from "./head-exploration.js";
 import { type Example, type TrainedModel, trainWithSelection } from "./recipe.js";
 import { percent } from "./report.js";
 
@@ -364,6 +365,7 @@ export async function trainShippedModel(options: {
         ? "GTZAN and Emotify from their librosa tables; the ten WAVs from genrebot's own decoder + extractor"
         : "GTZAN from its librosa table; Emotify and the ten WAVs from genrebot's own decoder + extractor",
     explored: EXPLORED,
+    headExplored: HEAD_EXPLORED,
     speed: SPEED,
   });
   trained.network.dispose();
