@@ -115,6 +115,35 @@ describe.each([
     expect(catalog.similar(onlyB, { k: 10 }).map((n) => n.record.id)).not.toContain(shared.id);
   });
 
+  it("replace: a re-analysis keeps the servers stored now, and a track forgotten during it stays forgotten", async () => {
+    const catalog = await open();
+    await twoServers(catalog);
+    // Re-analysed from a snapshot taken while A and B both had it; A forgets it meanwhile.
+    const snapshot = (await catalog.get(shared.id)) as typeof shared;
+    const reanalysed = {
+      ...snapshot,
+      embedding: randomUnitVector(DIMS, random),
+      reanalysedAt: new Date().toISOString(),
+    };
+    expect(await catalog.forget(shared.id, A)).toBe("forgotten");
+    expect(await catalog.replace(reanalysed)).toBe(true);
+    const stored = await catalog.get(shared.id);
+    expect(Object.keys(stored?.heardIn ?? {})).toEqual([B]);
+    expect(Array.from(stored?.embedding ?? [])).toEqual(Array.from(reanalysed.embedding));
+    expect(catalog.size(A)).toBe(2);
+
+    // B forgets it too, while another re-analysis is on its way: queued in that order, nothing is written back.
+    const [forgotten, replaced] = await Promise.all([
+      catalog.forget(shared.id, B),
+      catalog.replace(reanalysed),
+    ]);
+    expect([forgotten, replaced]).toEqual(["deleted", false]);
+    expect(await catalog.get(shared.id)).toBeUndefined();
+    const reopened = await open();
+    expect(await reopened.get(shared.id)).toBeUndefined();
+    expect(reopened.size()).toBe(4);
+  });
+
   it("forgetServer: the whole history goes; tracks another server heard stay in its scope", async () => {
     const catalog = await open();
     await twoServers(catalog);

@@ -22,6 +22,13 @@ export interface Catalog {
    * are not a server's to forget. Returns what happened.
    */
   forget(id: string, server: string): Promise<"not-heard" | "forgotten" | "deleted">;
+  /**
+   * Stores a re-analysis over the stored copy of the same track, keeping that copy's servers, so a
+   * server that forgot the track while it was being re-analysed stays forgotten; writes nothing and
+   * returns false when the track was deleted meanwhile. (In one process, `forget` and `replace` of
+   * a track never interleave.)
+   */
+  replace(record: TrackRecord): Promise<boolean>;
   /** `forget` for every track the server has heard; returns how many it forgot. */
   forgetServer(server: string): Promise<number>;
   /** Ids of current-model tracks the server has heard, for its statistics. */
@@ -234,7 +241,23 @@ export async function openCatalog(options: CatalogOptions): Promise<Catalog> {
     return heardIn;
   }
 
+  /** The tail of each track's forget/replace operations: each waits for the one before. */
+  const queues = new Map<string, Promise<unknown>>();
+  function oneAtATime<T>(id: string, operation: () => Promise<T>): Promise<T> {
+    const result = (queues.get(id) ?? Promise.resolve()).then(operation);
+    const tail = result.catch(() => {});
+    queues.set(id, tail);
+    void tail.then(() => {
+      if (queues.get(id) === tail) queues.delete(id);
+    });
+    return result;
+  }
+
   async function forget(id: string, server: string): Promise<"not-heard" | "forgotten" | "deleted"> {
+    return oneAtATime(id, () => forgetNow(id, server));
+  }
+
+  async function forgetNow(id: string, server: string): Promise<"not-heard" | "forgotten" | "deleted"> {
     const record = await stored(id);
     if (!record?.heardIn || record.heardIn[server] === undefined) return "not-heard";
     const { [server]: _forgotten, ...rest } = record.heardIn;
@@ -267,6 +290,15 @@ export async function openCatalog(options: CatalogOptions): Promise<Catalog> {
     },
 
     forget,
+
+    replace: (record) =>
+      oneAtATime(record.id, async () => {
+        const current = await stored(record.id);
+        if (!current) return false;
+        const { heardIn: _analysed, ...rest } = record;
+        await write(current.heardIn ? { ...rest, heardIn: current.heardIn } : rest);
+        return true;
+      }),
 
     async forgetServer(server) {
       let count = 0;

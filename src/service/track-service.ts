@@ -198,6 +198,18 @@ export function createTrackService(deps: TrackServiceDeps): TrackService {
     }
   }
 
+  /** remember() for a re-analysis: over the stored copy, and only while the track is still indexed. */
+  async function rememberReanalysis(record: TrackRecord): Promise<boolean> {
+    try {
+      if (await catalog.replace(record)) return true;
+    } catch (error) {
+      if (!(error instanceof StoreUnavailableError)) throw error;
+      logger.warn({ id: record.id }, "store unavailable: re-analysis not saved");
+      return false;
+    }
+    throw forgottenMeanwhile();
+  }
+
   /**
    * `reused`: whether the catalog already held this track (callers that looked pass what they saw).
    * `previous`: the older-model record this analysis replaces; its identity and history are kept.
@@ -233,9 +245,9 @@ export function createTrackService(deps: TrackServiceDeps): TrackService {
         indexedAt: previous.indexedAt,
         reanalysedAt: record.indexedAt,
       });
-      if (previous.heardIn) record.heardIn = previous.heardIn;
     }
-    return { record, analysis, track, saved: await remember(record, server), reused };
+    const saved = previous ? await rememberReanalysis(record) : await remember(record, server);
+    return { record, analysis, track, saved, reused };
   }
 
   async function hearFile(
@@ -276,12 +288,14 @@ export function createTrackService(deps: TrackServiceDeps): TrackService {
   /** bulk() has just seen that the record is not current. */
   async function reanalyse(id: string): Promise<AnalyzedTrack> {
     const previous = await catalog.get(id);
-    if (!previous) throw new UserFacingError("not-indexed", "it was forgotten meanwhile.");
+    if (!previous) throw forgottenMeanwhile();
     if (id.startsWith("file:")) {
       throw new UserFacingError("no-preview", "an uploaded file: its audio was not kept, send it again.");
     }
     return hearTrack(await storedTrack(previous), false, undefined, previous);
   }
+
+  const forgottenMeanwhile = () => new UserFacingError("not-indexed", "it was forgotten meanwhile.");
 
   async function findById(id: string): Promise<Track> {
     if (id.startsWith("file:")) {
