@@ -107,7 +107,7 @@ const EXPLORED = [
 
 /** Measured, not computed by training: re-measure with `npm run bench classifier` after changing the pipeline. */
 const SPEED = [
-  "Genre v2, `npm run bench classifier` on the 2-core development machine (load ≈ 0.8), emotify/rock/1.mp3, model 3c9a790b8242 (expert B per 3 s patch): `analyzeAudio` end to end 872 ms CPU / 781 ms wall (median of 7) — musicnn 359 ms, YAMNet 90 ms, the frame-level feature pass 175 ms, decode 98 ms. Through the worker pool with 2 workers: 2.1 clips/s.",
+  "Genre v2, `npm run bench classifier` on the 2-core development machine (load ≈ 0.8), emotify/rock/1.mp3, genre model with expert B per 3 s patch: `analyzeAudio` end to end 872 ms CPU / 781 ms wall (median of 7) — musicnn 359 ms, YAMNet 90 ms, the frame-level feature pass 175 ms, decode 98 ms. Through the worker pool with 2 workers: 2.1 clips/s.",
   "Genre v1 (features only):",
   "`npm run bench classifier` on the 2-core development machine (load ≈ 1), a 30 s Emotify MP3: `analyzeAudio` end to end " +
     "takes 512 ms wall / 589 ms CPU (median) — decode + resample 198 ms CPU, one frame-level feature pass 455 ms CPU " +
