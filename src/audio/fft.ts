@@ -260,19 +260,19 @@ export class RealFft {
     }
     this.view().fill(0, acc / 8, acc / 8 + accLength);
     const wasm = fftModule();
-    for (let t = 0; t < nFrames; t += 2) {
+    // Frame t's re, im and mask cells, one after another, into the float32 buffer at `at` (maskedMerge's layout).
+    const loadMasked = (t: number, at: number) => {
       const heap32 = this.view32();
+      const cell = t * bins;
+      heap32.set(re.subarray(cell, cell + bins), at / 4);
+      heap32.set(im.subarray(cell, cell + bins), at / 4 + bins);
+      heap32.set(mask.subarray(cell, cell + bins), at / 4 + 2 * bins);
+    };
+    for (let t = 0; t < nFrames; t += 2) {
       const pair = t + 1 < nFrames;
-      for (const [j, at] of masked.entries()) {
-        const cell = (t + j) * bins;
-        if (j === 1 && !pair) {
-          heap32.fill(0, at / 4, at / 4 + 3 * bins);
-          continue;
-        }
-        heap32.set(re.subarray(cell, cell + bins), at / 4);
-        heap32.set(im.subarray(cell, cell + bins), at / 4 + bins);
-        heap32.set(mask.subarray(cell, cell + bins), at / 4 + 2 * bins);
-      }
+      loadMasked(t, masked[0]);
+      if (pair) loadMasked(t + 1, masked[1]);
+      else this.view32().fill(0, masked[1] / 4, masked[1] / 4 + 3 * bins);
       wasm.maskedMerge(this.re, this.im, bins, masked[0], masked[1]);
       wasm.realInverse(this.re, this.im, m, this.cosSinAt);
       wasm.permute(this.re, this.im, m, this.reversedAt);
